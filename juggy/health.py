@@ -1,0 +1,116 @@
+"""GET /health: the state of each component, fast (every probe has a short timeout)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import connections
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from juggy.errors import error_body
+
+PROBE_TIMEOUT = 2.0
+
+
+def check_database() -> dict:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"backend": connections["default"].vendor}
+
+
+def _redis_ping(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=PROBE_TIMEOUT, socket_timeout=PROBE_TIMEOUT)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def check_channel_layer() -> dict:
+    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    if settings.REDIS_URL:
+        _redis_ping(settings.REDIS_URL)
+    return {"backend": backend}
+
+
+def check_celery() -> dict:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"mode": "eager"}
+    from juggy.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=PROBE_TIMEOUT)
+    return {"mode": "worker", "broker": conn.transport_cls}
+
+
+def check_storage() -> dict:
+    default_storage.exists("health-probe")
+    return {"backend": type(default_storage._wrapped if hasattr(default_storage, "_wrapped") else default_storage).__name__}
+
+
+def check_ai() -> dict:
+    info = {"provider": settings.AI_PROVIDER, "speech": settings.SPEECH_PROVIDER}
+    if settings.AI_PROVIDER == "openai":
+        info["model"] = settings.OPENAI_MODEL
+    return info
+
+
+CHECKS: dict[str, Callable[[], dict]] = {
+    "database": check_database,
+    "channelLayer": check_channel_layer,
+    "celery": check_celery,
+    "storage": check_storage,
+    "ai": check_ai,
+}
+
+
+def run_checks() -> tuple[bool, dict]:
+    components, healthy = {}, True
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            detail = check()
+            components[name] = {"status": "ok", **detail}
+        except Exception as exc:  # a probe reports whatever broke; it must never raise
+            healthy = False
+            components[name] = {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        components[name]["latencyMs"] = round((time.perf_counter() - started) * 1000, 1)
+    return healthy, components
+
+
+_component = inline_serializer("HealthComponent", {"status": serializers.ChoiceField(["ok", "error"])})
+
+
+class HealthView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(
+        tags=["health"],
+        summary="Health of the API and its components",
+        responses={
+            200: inline_serializer(
+                "Health",
+                {"status": serializers.CharField(), "components": serializers.DictField(child=_component)},
+            ),
+            503: OpenApiResponse(description="A component is failing; `components` says which."),
+        },
+    )
+    def get(self, request):
+        healthy, components = run_checks()
+        body = {"status": "ok" if healthy else "error", "components": components}
+        if not healthy:
+            failing = [name for name, c in components.items() if c["status"] != "ok"]
+            # Also in the one error shape, so clients that only read `error` see what failed.
+            body.update(error_body("unhealthy", f"Failing: {', '.join(failing)}.", {"failing": failing}))
+        return Response(body, status=200 if healthy else 503)

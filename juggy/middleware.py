@@ -1,0 +1,48 @@
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from juggy.errors import ApiError, json_error
+
+logger = logging.getLogger("juggy.errors")
+
+# Browser UIs keep Django's own slash handling (and its HTML pages).
+_SLASH_EXEMPT = ("/admin/", "/api/docs/", "/static/", "/files/")
+
+
+class OptionalTrailingSlashMiddleware:
+    """The API contract has no trailing slashes; accept them anyway by resolving without one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if len(path) > 1 and path.endswith("/") and not path.startswith(_SLASH_EXEMPT):
+            request.path_info = path.rstrip("/") or "/"
+        return self.get_response(request)
+
+
+class JsonExceptionMiddleware:
+    """Last line of defence: an exception escaping a view becomes JSON in the one error shape,
+    also with DEBUG on (Django's technical 500 page is HTML)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.path_info.startswith("/admin/") and settings.DEBUG:
+            return None
+        if isinstance(exception, ApiError):
+            return json_error(exception.status_code, exception.code, exception.message, exception.details)
+        if isinstance(exception, Http404):
+            return json_error(404, "not_found", "Not found.")
+        if isinstance(exception, PermissionDenied):
+            return json_error(403, "forbidden", "You may not do this.")
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return json_error(500, "server_error", "Something went wrong on our side. It has been logged.")

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from juggy import errors
+from juggy.health import HealthView
+
+urlpatterns = [
+    path("admin", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("health", HealthView.as_view(), name="health"),
+    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs", RedirectView.as_view(url="/api/docs/", permanent=False)),
+    path("", include("juggy.accounts.urls")),
+    path("", include("media_app.urls")),
+    path("", include("sessions_app.urls")),
+    path("", include("livekit_app.urls")),
+    path("", include("interviews_app.urls")),
+]
+
+if settings.SERVE_FILES:
+    # Only synthesized speech is public; resumes and other uploads are never served by URL.
+    urlpatterns.append(
+        re_path(r"^files/(?P<path>tts/[A-Za-z0-9_.-]+)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+# Anything else is a JSON 404, also with DEBUG on (Django's debug 404 page is HTML).
+urlpatterns.append(re_path(r"^(?!admin/|static/).*$", errors.page_not_found))
+
+handler400 = "juggy.errors.bad_request"
+handler403 = "juggy.errors.permission_denied"
+handler404 = "juggy.errors.page_not_found"
+handler500 = "juggy.errors.server_error"
