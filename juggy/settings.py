@@ -13,7 +13,18 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+
+class Env(environ.Env):
+    """An empty variable counts as unset, so a blank `NAME=` line in .env keeps the default."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        if self.ENVIRON.get(var) == "" and default is not self.NOTSET:
+            var = f"_JUGGY_UNSET_{var}"
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+
+env = Env()
 # A local .env (written by `make run`) is read if present; real environment variables win.
 env_file = env.str("JUGGY_ENV_FILE", default=str(BASE_DIR / ".env"))
 if Path(env_file).is_file():
