@@ -233,6 +233,9 @@ INTERVIEW_END_CALL_PHRASE = env.str("INTERVIEW_END_CALL_PHRASE", default="Thank 
 SPEECH_PROVIDER = env.str("SPEECH_PROVIDER", default="") or ("openai" if OPENAI_API_KEY else "builtin")
 OPENAI_TTS_MODEL = env.str("OPENAI_TTS_MODEL", default="gpt-4o-mini-tts")
 OPENAI_STT_MODEL = env.str("OPENAI_STT_MODEL", default="whisper-1")
+TTS_MAX_CHARS = env.int("TTS_MAX_CHARS", default=4000)
+STT_MAX_UPLOAD_BYTES = env.int("STT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+STT_MAX_DURATION_SECONDS = env.float("STT_MAX_DURATION_SECONDS", default=600.0)
 
 # --- Media ----------------------------------------------------------------------------------------
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
