@@ -1,0 +1,130 @@
+"""Audio plumbing shared by the providers: probe and decode uploads, encode synthesized speech.
+
+Uploads are judged by their content, never by their name: miniaudio recognises wav, flac, ogg/vorbis
+and mp3 from the bytes and decodes them to the 16 kHz mono float32 that Whisper wants, so no ffmpeg
+binary is needed. Encoding: wav with the stdlib, mp3 with lameenc, flac/opus/aac/pcm with PyAV
+(libav bundled in its wheel; it is already a dependency of faster-whisper).
+"""
+
+import io
+import wave
+from dataclasses import dataclass
+
+import av
+import lameenc
+import miniaudio
+import numpy as np
+
+from .base import PCM_SAMPLE_RATE, InvalidAudio, SpeechError
+
+WHISPER_SAMPLE_RATE = 16000
+
+# mp3 last: its decoder hunts for frame sync words, so it is the most lenient about what it accepts.
+_PROBES = (
+    ("wav", "audio/wav", miniaudio.wav_get_info),
+    ("flac", "audio/flac", miniaudio.flac_get_info),
+    ("ogg", "audio/ogg", miniaudio.vorbis_get_info),
+    ("mp3", "audio/mpeg", miniaudio.mp3_get_info),
+)
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    fmt: str  # wav, flac, ogg or mp3
+    content_type: str
+    duration: float
+    sample_rate: int
+    channels: int
+
+
+def probe(data: bytes) -> AudioInfo:
+    """Identify the container from the bytes and read its duration without decoding the samples."""
+    for fmt, content_type, get_info in _PROBES:
+        try:
+            info = get_info(data)
+        except miniaudio.DecodeError:
+            continue
+        if info.num_frames <= 0 or info.sample_rate <= 0:
+            continue
+        return AudioInfo(fmt, content_type, info.num_frames / info.sample_rate, info.sample_rate, info.nchannels)
+    raise InvalidAudio("The file is not decodable audio (supported: wav, mp3, flac, ogg/vorbis).")
+
+
+def decode_for_whisper(data: bytes) -> np.ndarray:
+    """Decode any supported upload to 16 kHz mono float32 samples in [-1, 1]."""
+    try:
+        decoded = miniaudio.decode(
+            data, output_format=miniaudio.SampleFormat.FLOAT32, nchannels=1, sample_rate=WHISPER_SAMPLE_RATE
+        )
+    except miniaudio.DecodeError as exc:
+        raise InvalidAudio("The file is not decodable audio (supported: wav, mp3, flac, ogg/vorbis).") from exc
+    return np.frombuffer(decoded.samples, dtype=np.float32)
+
+
+def encode(pcm: bytes, *, sample_rate: int, fmt: str) -> bytes:
+    """Encode signed 16-bit little-endian mono samples to one of base.FORMATS."""
+    if fmt == "wav":
+        return _encode_wav(pcm, sample_rate)
+    if fmt == "mp3":
+        return _encode_mp3(pcm, sample_rate)
+    if fmt in _AV_OUTPUTS:
+        return _encode_av(pcm, sample_rate, fmt)
+    raise SpeechError(f"No encoder for {fmt!r}.")
+
+
+def _encode_wav(pcm: bytes, sample_rate: int) -> bytes:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(sample_rate)
+        out.writeframes(pcm)
+    return buf.getvalue()
+
+
+def _encode_mp3(pcm: bytes, sample_rate: int) -> bytes:
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(64)  # speech, mono: 64 kbit/s is transparent enough and small
+    encoder.set_in_sample_rate(sample_rate)
+    encoder.set_channels(1)
+    encoder.set_quality(2)
+    return bytes(encoder.encode(pcm) + encoder.flush())
+
+
+# format -> (libav container, codec, output sample rate or None to keep the input rate)
+_AV_OUTPUTS = {
+    "flac": ("flac", "flac", None),
+    "opus": ("ogg", "libopus", 48000),  # Opus only runs at 8/12/16/24/48 kHz
+    "aac": ("adts", "aac", None),
+    "pcm": ("s16le", "pcm_s16le", PCM_SAMPLE_RATE),
+}
+
+
+def _encode_av(pcm: bytes, sample_rate: int, fmt: str) -> bytes:
+    container, codec, out_rate = _AV_OUTPUTS[fmt]
+    buf = io.BytesIO()
+    with av.open(buf, "w", format=container) as out:
+        stream = out.add_stream(codec, rate=out_rate or sample_rate, layout="mono")
+        frame = av.AudioFrame.from_ndarray(
+            np.frombuffer(pcm, dtype=np.int16).reshape(1, -1), format="s16", layout="mono"
+        )
+        frame.sample_rate = sample_rate
+        # The codec context resamples and re-chunks to the codec's frame size itself.
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return buf.getvalue()
+
+
+def measure_duration(data: bytes, fmt: str) -> float:
+    """Duration in seconds of encoded audio in one of base.FORMATS (used for upstream-made audio)."""
+    if fmt == "pcm":
+        return len(data) / 2 / PCM_SAMPLE_RATE
+    try:
+        with av.open(io.BytesIO(data)) as container:
+            stream = container.streams.audio[0]
+            samples = sum(frame.samples for frame in container.decode(stream))
+            return samples / stream.rate if stream.rate else 0.0
+    except (av.FFmpegError, IndexError) as exc:
+        raise SpeechError(f"The speech service returned audio that is not valid {fmt}.") from exc
