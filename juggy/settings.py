@@ -253,6 +253,7 @@ LIVEKIT_API_KEY = env.str("LIVEKIT_API_KEY", default="")
 LIVEKIT_API_SECRET = env.str("LIVEKIT_API_SECRET", default="")
 LIVEKIT_AGENT_NAME = env.str("LIVEKIT_AGENT_NAME", default="juggy-interviewer")
 LIVEKIT_TOKEN_TTL_SECONDS = env.int("LIVEKIT_TOKEN_TTL_SECONDS", default=3600)
+LIVEKIT_API_TIMEOUT_SECONDS = env.float("LIVEKIT_API_TIMEOUT_SECONDS", default=5.0)
 # Without a LiveKit server, tokens are still minted (and verifiable) with this local key pair.
 LIVEKIT_LOCAL_API_KEY = env.str("LIVEKIT_LOCAL_API_KEY", default="juggy-local")
 LIVEKIT_LOCAL_API_SECRET = env.str("LIVEKIT_LOCAL_API_SECRET", default="") or f"local-{SECRET_KEY}"
