@@ -30,7 +30,7 @@ VOICE_TABLE = {
     "echo": ("en-us+m2", 40, 40),
     "fable": ("en-gb-x-rp+m3", 55, 70),
     "onyx": ("en-us+m1", 25, 30),
-    "nova": ("en-us+f2", 60, 60),
+    "nova": ("en-us+f5", 65, 70),
     "shimmer": ("en-us+f4", 70, 70),
 }
 

@@ -82,7 +82,7 @@ def speech_transcribe(*, audio: bytes, filename: str = "") -> Transcription:
     if not audio:
         raise errors.BadRequest("The audio file is empty.", code="empty_file")
     if len(audio) > settings.STT_MAX_UPLOAD_BYTES:
-        raise _too_large(len(audio))
+        raise speech_too_large(len(audio))
     info = _call(probe, audio)
     if info.duration > settings.STT_MAX_DURATION_SECONDS:
         raise errors.PayloadTooLarge(
@@ -94,7 +94,7 @@ def speech_transcribe(*, audio: bytes, filename: str = "") -> Transcription:
     return _call(stt.transcribe, audio=audio, filename=filename)
 
 
-def _too_large(size: int | None) -> errors.PayloadTooLarge:
+def speech_too_large(size: int) -> errors.PayloadTooLarge:
     return errors.PayloadTooLarge(
         f"The audio file is larger than {settings.STT_MAX_UPLOAD_BYTES} bytes.",
         code="file_too_large",

@@ -1,0 +1,99 @@
+"""POST /audio/synthesize and POST /transcription/audio: thin views over juggy.ai.speech.services.
+
+Both views are synchronous: under ASGI Django runs each in a worker thread of its own request
+context, so a transcription that takes seconds never blocks the event loop.
+"""
+
+from django.conf import settings
+from djangorestframework_camel_case.parser import CamelCaseMultiPartParser
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from interviews_app.audio_serializers import (
+    SynthesizeRequestSerializer,
+    SynthesizeResponseSerializer,
+    TranscribeRequestSerializer,
+    TranscribeResponseSerializer,
+)
+from juggy.ai.speech.services import speech_synthesize, speech_too_large, speech_transcribe
+
+# Multipart framing around the file (boundaries, part headers) that Content-Length also counts.
+MULTIPART_SLACK_BYTES = 64 * 1024
+
+
+class SynthesizeView(APIView):
+    @extend_schema(
+        tags=["audio"],
+        summary="Synthesize speech",
+        description=(
+            "Converts text to speech and stores the audio as a public file. The same text, voice, "
+            "format and speed give the same file, returned without synthesizing again (`cached`)."
+        ),
+        request=SynthesizeRequestSerializer,
+        responses={
+            200: SynthesizeResponseSerializer,
+            400: OpenApiResponse(description="Empty or too long text, unknown voice or format, speed out of range."),
+            401: OpenApiResponse(description="Missing or invalid bearer token."),
+            503: OpenApiResponse(description="The speech engine or upstream speech service failed."),
+        },
+    )
+    def post(self, request):
+        data = SynthesizeRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        stored = speech_synthesize(
+            text=data.validated_data["text"],
+            voice=data.validated_data["voice"],
+            fmt=data.validated_data["format"],
+            speed=data.validated_data["speed"],
+        )
+        return Response(
+            SynthesizeResponseSerializer(
+                {
+                    "audio_url": stored.url,
+                    "format": stored.fmt,
+                    "voice": stored.voice,
+                    "duration_seconds": round(stored.duration, 3),
+                    "cached": stored.cached,
+                }
+            ).data
+        )
+
+
+class TranscribeView(APIView):
+    parser_classes = [CamelCaseMultiPartParser]
+
+    @extend_schema(
+        tags=["audio"],
+        summary="Transcribe audio",
+        description=(
+            "Transcribes a recording sent as multipart field `file` (wav, mp3, flac or ogg/vorbis, "
+            "recognised by content, not by name). Limits: STT_MAX_UPLOAD_BYTES (default 25 MB) and "
+            "STT_MAX_DURATION_SECONDS (default 600)."
+        ),
+        request={"multipart/form-data": TranscribeRequestSerializer},
+        responses={
+            200: TranscribeResponseSerializer,
+            400: OpenApiResponse(description="No file, or an empty file."),
+            401: OpenApiResponse(description="Missing or invalid bearer token."),
+            413: OpenApiResponse(description="The file or the recording is over the limit."),
+            415: OpenApiResponse(description="The file is not decodable audio, or the body is not multipart."),
+            503: OpenApiResponse(description="The speech engine or upstream speech service failed."),
+        },
+    )
+    def post(self, request):
+        # Refuse an oversized body before the parser spools it to disk.
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > settings.STT_MAX_UPLOAD_BYTES + MULTIPART_SLACK_BYTES:
+            raise speech_too_large(declared)
+        data = TranscribeRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > settings.STT_MAX_UPLOAD_BYTES:
+            raise speech_too_large(upload.size)
+        result = speech_transcribe(audio=upload.read(), filename=upload.name or "")
+        return Response(
+            TranscribeResponseSerializer(
+                {"text": result.text, "language": result.language, "duration_seconds": round(result.duration, 3)}
+            ).data
+        )
