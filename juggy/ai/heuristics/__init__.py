@@ -1,0 +1,1 @@
+"""Deterministic text heuristics behind the built-in interviewer: no model, no network, no randomness."""

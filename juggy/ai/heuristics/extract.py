@@ -1,0 +1,212 @@
+"""Keyword and skill extraction from a job description and a resume, and the job profile built from them."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from juggy.ai.heuristics.lexicon import FIELDS, compiled
+from juggy.ai.heuristics.text import STOPWORDS, normalise_space, sentences
+from juggy.ai.types import JobContext
+
+# Role titles decide the field before keyword counts do: a nurse's job ad may mention "documentation".
+TITLE_FIELDS: tuple[tuple[str, str], ...] = (
+    (r"\b(nurse|nursing|rn|midwife|clinician|physician|doctor|paramedic|carer|care assistant|pharmacist|therap)", "healthcare"),
+    (r"\bproduct (manager|owner|lead|director)|\bpm\b|\bhead of product", "product"),
+    (r"\b(data scientist|data analyst|analytics|machine learning|ml engineer|data engineer)", "data"),
+    (r"\b(designer|ux|ui)\b", "design"),
+    (r"\b(engineer|developer|programmer|sre|devops|architect|swe)\b", "software"),
+    (r"\b(sales|account executive|business development|bdr|sdr|account manager)", "sales"),
+    (r"\b(marketing|marketer|growth|seo|content)", "marketing"),
+    (r"\b(accountant|finance|financial|controller|auditor|bookkeeper)", "finance"),
+    (r"\b(support|customer success|customer service|help ?desk)", "support"),
+    (r"\b(teacher|tutor|lecturer|educator|teaching)", "education"),
+    (r"\b(recruiter|talent|hr|human resources|people partner)", "people"),
+    (r"\b(operations|logistics|supply chain|project manager|programme manager|program manager)", "operations"),
+)
+
+METRIC_RE = re.compile(r"\d[\d,.]*\s*(%|percent|x\b|k\b|m\b|ms\b|hours?|days?|weeks?|users?|patients?|customers?)|[$£€]\s?\d", re.I)
+YEARS_RE = re.compile(r"(\d+)\s*\+?\s*(?:years?|yrs?)", re.I)
+CAPITALISED_RE = re.compile(r"\b([A-Z][a-zA-Z0-9&+.-]*(?:\s+[A-Z][a-zA-Z0-9&+.-]*){0,3})\b")
+
+
+@dataclass
+class Skill:
+    field: str
+    term: str
+    count: int
+    position: int
+
+
+@dataclass
+class ResumeHighlight:
+    title: str = ""
+    company: str = ""
+    highlight: str = ""  # a line of the resume worth asking about, ideally one with a metric
+
+
+@dataclass
+class JobProfile:
+    field: str
+    keywords: list[str]  # job keywords, most salient first (display form)
+    job_skills: list[str]
+    resume_skills: list[str]
+    shared_skills: list[str]  # in both the job and the resume
+    resume_only_skills: list[str]
+    recent: ResumeHighlight | None
+    years: int | None
+    extra: list[str] = field(default_factory=list)  # noun phrases outside the lexicon
+
+
+def find_skills(text: str) -> list[Skill]:
+    """Lexicon terms found in ``text``, each once, with counts; overlapping shorter terms are masked."""
+    text = text or ""
+    taken = [False] * len(text)
+    found: dict[str, Skill] = {}
+    for fld, term, pattern in compiled():
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(taken[start:end]):
+                continue
+            for i in range(start, end):
+                taken[i] = True
+            key = term.lower()
+            if key in found:
+                found[key].count += 1
+            else:
+                found[key] = Skill(fld, term, 1, start)
+    return sorted(found.values(), key=lambda s: (-s.count, s.position))
+
+
+def noun_phrases(text: str, *, exclude: set[str] | None = None, limit: int = 8) -> list[str]:
+    """Noun-phrase-ish candidates: capitalised names mid-sentence and repeated content bigrams."""
+    exclude = {e.lower() for e in (exclude or set())}
+    counts: Counter[str] = Counter()
+    for sentence in sentences(text):
+        for match in CAPITALISED_RE.finditer(sentence):
+            if match.start() == 0:
+                continue  # sentence-initial capitals are not names
+            phrase = match.group(1).strip(".-")
+            words = phrase.split()
+            if all(w.lower() in STOPWORDS for w in words) or len(phrase) < 3:
+                continue
+            counts[phrase] += 2
+        tokens = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+", sentence)]
+        for a, b in itertools.pairwise(tokens):
+            if a not in STOPWORDS and b not in STOPWORDS and len(a) > 3 and len(b) > 3:
+                counts[f"{a} {b}"] += 1
+    out = []
+    for phrase, n in counts.most_common():
+        low = phrase.lower()
+        if n < 2 or low in exclude or any(low in e or e in low for e in exclude):
+            continue
+        out.append(phrase)
+        exclude.add(low)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def detect_field(ctx: JobContext, skills: list[Skill]) -> str:
+    title = f"{ctx.target_role} {ctx.assessment_area}".lower()
+    for pattern, fld in TITLE_FIELDS:
+        if re.search(pattern, title):
+            return fld
+    weights: Counter[str] = Counter()
+    for s in skills:
+        if s.field in FIELDS:
+            weights[s.field] += s.count
+    if weights:
+        return weights.most_common(1)[0][0]
+    jd_title = ctx.job_description[:200].lower()
+    for pattern, fld in TITLE_FIELDS:
+        if re.search(pattern, jd_title):
+            return fld
+    return "general"
+
+
+def resume_text_of(ctx: JobContext) -> str:
+    parts = [ctx.resume_text or ""]
+    resume = ctx.resume or {}
+    for key in ("summary", "headline"):
+        if isinstance(resume.get(key), str):
+            parts.append(resume[key])
+    skills = resume.get("skills")
+    if isinstance(skills, list):
+        parts.append(", ".join(str(s.get("name", s)) if isinstance(s, dict) else str(s) for s in skills))
+    for job in _experience(resume):
+        parts.append(" ".join([job.get("title", ""), job.get("company", ""), *map(str, job.get("highlights") or [])]))
+    return "\n".join(p for p in parts if p)
+
+
+def _experience(resume: dict) -> list[dict]:
+    items = resume.get("experience") if isinstance(resume, dict) else None
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def recent_highlight(ctx: JobContext, job_terms: set[str]) -> ResumeHighlight | None:
+    """The most recent position on the resume and its most interview-worthy line."""
+    jobs = _experience(ctx.resume or {})
+    if jobs:
+        job = jobs[0]  # resumes list the most recent position first
+        lines = [normalise_space(str(h)) for h in job.get("highlights") or [] if str(h).strip()]
+        best = max(lines, key=lambda line: _highlight_score(line, job_terms), default="")
+        return ResumeHighlight(str(job.get("title") or ""), str(job.get("company") or ""), best)
+    if ctx.resume_text:
+        lines = [normalise_space(line.strip(" -•*\t")) for line in ctx.resume_text.splitlines()]
+        lines = [line for line in lines if 6 <= len(line.split()) <= 40]
+        if lines:
+            best = max(lines, key=lambda line: _highlight_score(line, job_terms))
+            return ResumeHighlight(ctx.current_role, ctx.current_company, best)
+    if ctx.current_role:
+        return ResumeHighlight(ctx.current_role, ctx.current_company, "")
+    return None
+
+
+def _highlight_score(line: str, job_terms: set[str]) -> float:
+    low = line.lower()
+    return 2.0 * bool(METRIC_RE.search(line)) + sum(1.0 for t in job_terms if t in low) + min(len(line), 160) / 400
+
+
+def years_of_experience(ctx: JobContext) -> int | None:
+    for text in (ctx.experience, ctx.resume_text[:2000] if ctx.resume_text else ""):
+        match = YEARS_RE.search(text or "")
+        if match:
+            return int(match.group(1))
+    if ctx.experience.strip().isdigit():
+        return int(ctx.experience.strip())
+    return None
+
+
+def build_profile(ctx: JobContext) -> JobProfile:
+    job_text = "\n".join([ctx.target_role, ctx.assessment_area, ctx.job_description])
+    job = find_skills(job_text)
+    resume = find_skills(resume_text_of(ctx))
+    fld = detect_field(ctx, job or resume)
+    # Skills of the job's own field come first; then the rest in order of salience.
+    job_sorted = sorted(job, key=lambda s: (s.field != fld, s.field == "soft", -s.count, s.position))
+    job_terms = [s.term for s in job_sorted]
+    resume_terms = [s.term for s in resume]
+    job_lower = {t.lower() for t in job_terms}
+    shared = [t for t in job_terms if t.lower() in {r.lower() for r in resume_terms}]
+    resume_only = [t for t in resume_terms if t.lower() not in job_lower]
+    extra = noun_phrases(ctx.job_description, exclude={*job_lower, ctx.target_company.lower(), ctx.target_role.lower()} - {""})
+    keywords = []
+    if ctx.assessment_area.strip():
+        keywords.append(ctx.assessment_area.strip())
+    for term in [*job_terms, *extra]:
+        if term.lower() not in {k.lower() for k in keywords}:
+            keywords.append(term)
+    return JobProfile(
+        field=fld,
+        keywords=keywords[:20],
+        job_skills=job_terms,
+        resume_skills=resume_terms,
+        shared_skills=shared,
+        resume_only_skills=resume_only,
+        recent=recent_highlight(ctx, job_lower),
+        years=years_of_experience(ctx),
+        extra=extra,
+    )
