@@ -112,6 +112,9 @@ class Session(models.Model):
     analysis = models.JSONField(null=True, blank=True, help_text="juggy.ai Analysis.to_dict()")
     analysis_score = models.FloatField(null=True, blank=True, db_index=True)
     analysis_error = models.TextField(blank=True)
+    # Identifies the analysis run that currently owns the result: a task writes only if its run id
+    # still matches, so a superseded (re-run) or redelivered task never overwrites a newer result.
+    analysis_run_id = models.UUIDField(null=True, blank=True, editable=False)
     analysis_requested_at = models.DateTimeField(null=True, blank=True)
     analysed_at = models.DateTimeField(null=True, blank=True)
 
