@@ -1,3 +1,6 @@
+import uuid
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
@@ -84,6 +87,20 @@ class CreditAccountAdmin(admin.ModelAdmin):
     inlines = [LedgerEntryInline]
 
 
+class LedgerEntryForm(forms.ModelForm):
+    class Meta:
+        model = LedgerEntry
+        fields = ["account", "kind", "amount", "idempotency_key", "memo"]
+
+    def clean(self):
+        data = super().clean()
+        account, amount = data.get("account"), data.get("amount")
+        # The service enforces this again under a row lock; here it becomes a form error, not a failed page.
+        if data.get("kind") == LedgerEntry.Kind.CHARGE and account and amount and amount > account.balance:
+            raise forms.ValidationError(f"Not enough credits: the balance is {account.balance}.")
+        return data
+
+
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):
     """Append-only: staff add grants or refunds through the credits service; nothing is edited or deleted."""
@@ -92,6 +109,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     list_filter = ["kind", "created_at"]
     search_fields = ["idempotency_key", "memo", "account__user__username", "account__organisation__name"]
     list_select_related = ["account__user", "account__organisation"]
+    form = LedgerEntryForm
     fields = ["account", "kind", "amount", "idempotency_key", "memo"]
     autocomplete_fields = ["account"]
 
@@ -112,7 +130,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
             LedgerEntry.Kind.CHARGE: services.credits_charge,
             LedgerEntry.Kind.REFUND: services.credits_refund,
         }[obj.kind]
-        key = obj.idempotency_key or f"admin:{request.user.pk}:{form.data.get('csrfmiddlewaretoken', '')}"
+        key = obj.idempotency_key or f"admin:{uuid.uuid4()}"
         entry = operation(account=obj.account, amount=obj.amount, idempotency_key=key, memo=obj.memo or f"by {request.user}")
         obj.pk = entry.pk
         obj._state.adding = False
