@@ -22,6 +22,7 @@ _EE_OK = 0
 _RATE, _PITCH, _RANGE = 1, 3, 4
 _RATE_MIN, _RATE_MAX = 80, 450
 _DEFAULT_RATE = 175  # words per minute at speed 1.0
+_MIN_SPOKEN_SECONDS = 0.05
 
 # OpenAI voice name -> (eSpeak voice+variant, pitch 0-100, pitch range 0-100). Chosen to sound
 # distinct from each other while staying intelligible (each is covered by the round-trip test).
@@ -122,7 +123,9 @@ class EspeakTTS:
     def synthesize(self, *, text: str, voice: str, fmt: str = "mp3", speed: float = 1.0) -> SynthesisResult:
         check_request(text=text, voice=voice, fmt=fmt, speed=speed)
         pcm, sample_rate = synthesize_pcm(text=text, voice=voice, speed=speed)
-        if not pcm:
+        # For text with nothing pronounceable ("...", zero-width spaces) eSpeak still emits a few
+        # milliseconds of silence; a file of that is no answer.
+        if len(pcm) < _MIN_SPOKEN_SECONDS * sample_rate * 2:
             raise InvalidRequest("The text contains nothing to speak.")
         return SynthesisResult(
             audio=audio.encode(pcm, sample_rate=sample_rate, fmt=fmt),
