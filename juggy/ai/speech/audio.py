@@ -9,8 +9,10 @@ binary is needed. Encoding: wav with the stdlib, mp3 with lameenc, flac/opus/aac
 import io
 import wave
 from dataclasses import dataclass
+from fractions import Fraction
 
 import av
+import av.filter
 import lameenc
 import miniaudio
 import numpy as np
@@ -115,6 +117,27 @@ def _encode_av(pcm: bytes, sample_rate: int, fmt: str) -> bytes:
         for packet in stream.encode(None):
             out.mux(packet)
     return buf.getvalue()
+
+
+def change_tempo(pcm: bytes, *, sample_rate: int, tempo: float) -> bytes:
+    """Speed 16-bit mono speech up or down without changing its pitch (libav atempo, 0.5-100x)."""
+    graph = av.filter.Graph()
+    source = graph.add_abuffer(format="s16", sample_rate=sample_rate, layout="mono")
+    stretch = graph.add("atempo", f"{tempo:.6f}")
+    sink = graph.add("abuffersink")
+    source.link_to(stretch)
+    stretch.link_to(sink)
+    graph.configure()
+    frame = av.AudioFrame.from_ndarray(np.frombuffer(pcm, dtype=np.int16).reshape(1, -1), format="s16", layout="mono")
+    frame.sample_rate, frame.pts, frame.time_base = sample_rate, 0, Fraction(1, sample_rate)
+    graph.push(frame)
+    graph.push(None)
+    out = []
+    while True:
+        try:
+            out.append(graph.pull().to_ndarray().astype(np.int16).tobytes())
+        except (av.BlockingIOError, av.EOFError):
+            return b"".join(out)
 
 
 def measure_duration(data: bytes, fmt: str) -> float:

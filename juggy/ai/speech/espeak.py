@@ -88,7 +88,7 @@ def _load() -> ctypes.CDLL:
 
 
 def speech_rate(speed: float) -> int:
-    """eSpeak speaks 80-450 words per minute; speeds outside that are clamped (documented)."""
+    """eSpeak speaks 80-450 words per minute; the rest of a speed outside that is a time stretch."""
     return max(_RATE_MIN, min(_RATE_MAX, round(_DEFAULT_RATE * speed)))
 
 
@@ -114,6 +114,11 @@ def synthesize_pcm(*, text: str, voice: str, speed: float = 1.0) -> tuple[bytes,
         sample_rate = _sample_rate
     if status != _EE_OK:
         raise SpeechError(f"eSpeak NG synthesis failed (status {status}).")
+    # Speeds 0.25-0.46 and 2.57-4.0 are beyond eSpeak's rates: stretch its closest rate the rest of
+    # the way (between 0.55x and 1.56x, where atempo keeps speech natural), outside the lock.
+    tempo = _DEFAULT_RATE * speed / speech_rate(speed)
+    if pcm and abs(tempo - 1.0) > 0.01:
+        pcm = audio.change_tempo(pcm, sample_rate=sample_rate, tempo=tempo)
     return pcm, sample_rate
 
 

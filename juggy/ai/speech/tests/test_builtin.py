@@ -76,7 +76,12 @@ def test_speed_changes_the_duration(tts):
     slow = tts.synthesize(text=SENTENCES, voice="alloy", fmt="wav", speed=0.5).duration
     assert fast < normal * 0.7
     assert slow > normal * 1.5
+    # Beyond eSpeak's 80-450 words per minute the audio is stretched the rest of the way.
     assert speech_rate(0.25) == 80 and speech_rate(4.0) == 450 and speech_rate(1.0) == 175
+    slowest = tts.synthesize(text=SENTENCES, voice="alloy", fmt="wav", speed=0.25).duration
+    fastest = tts.synthesize(text=SENTENCES, voice="alloy", fmt="wav", speed=4.0).duration
+    assert slowest > normal * 3
+    assert fastest < normal * 0.35
 
 
 def test_bad_requests_are_rejected_before_synthesis(tts):
