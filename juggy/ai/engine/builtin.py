@@ -80,7 +80,7 @@ class BuiltinInterviewEngine(InterviewEngine):
             options = ("Thank you.", "Thank you, that is clear.", "Understood, thank you.")
             return options[turn % len(options)]
         if a.quality >= 0.6:
-            detail = f", especially what you said about {a.named[0]}" if a.named else ""
+            detail = f", especially what you said about {a.named[turn % len(a.named)]}" if a.named else ""
             options = (f"Thanks, that is a clear example{detail}.", f"That is helpful{detail}, thank you.", "Great, that gives me a good picture.")
         elif a.quality >= 0.35:
             options = ("Thanks.", "Okay, thank you.", "Understood.")
@@ -166,7 +166,7 @@ class BuiltinInterviewEngine(InterviewEngine):
         return text
 
     def _strengths(self, scores, assessments: list[Assessment]) -> list[str]:
-        out = [f"{s.name}: {s.rationale}" for s in scores if s.score >= 4]
+        out = [f"{s.name} ({s.score}/5) - {s.rationale}" for s in scores if s.score >= 4]
         if sum(bool(a.numbers) for a in assessments) >= max(2, len(assessments) // 2):
             out.append("Quantifies results with concrete figures.")
         if sum(a.structure >= 0.66 for a in assessments) >= max(2, len(assessments) // 2):
@@ -174,7 +174,7 @@ class BuiltinInterviewEngine(InterviewEngine):
         return out[:5]
 
     def _improvements(self, scores, assessments: list[Assessment]) -> list[str]:
-        out = [f"{s.name}: {s.rationale}" for s in scores if s.score <= 2]
+        out = [f"{s.name} ({s.score}/5) - {s.rationale}" for s in scores if s.score <= 2]
         if assessments and sum(not a.star["result"] for a in assessments) > len(assessments) // 2:
             out.append("Close each example with its outcome, ideally measured.")
         if assessments and sum(a.specificity < 0.25 for a in assessments) > len(assessments) // 2:

@@ -33,11 +33,10 @@ SITUATION_RE = re.compile(
 )
 TASK_RE = re.compile(r"\b(my (?:role|job|task|responsibility|goal)|i was (?:responsible|asked|tasked)|needed to|had to|the goal|our goal)\b", re.I)
 ACTION_RE = re.compile(
-    r"\bi (?:\w+ly )?(built|designed|led|wrote|decided|created|implemented|introduced|set up|organised|organized|"
-    r"analysed|analyzed|investigated|escalated|called|spoke|met|proposed|rolled|migrated|refactored|"
-    r"tested|measured|ran|started|asked|explained|negotiated|prioriti[sz]ed|mentored|coached|checked|"
-    r"assessed|administered|documented|monitored|reviewed|worked|changed|added|removed|moved|split|"
-    r"replaced|automated|interviewed|presented|trained|used|took|made|gave|helped|focused|brought)\b",
+    r"\bi (?:(?:also|then|first|personally|quickly|immediately|\w+ly) )?"
+    r"(?:\w{3,}ed|built|led|wrote|ran|made|took|gave|brought|set up|spoke|met|found|sent|chose|drove|taught|"
+    r"kept|cut|put|began|sat|rang|paged|got|did|went|told|would|will|start|check|call|escalate|ask|talk|look|"
+    r"prioriti[sz]e|assess|review)\b",
     re.I,
 )
 NON_ANSWER_RE = re.compile(

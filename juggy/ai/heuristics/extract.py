@@ -186,6 +186,8 @@ def build_profile(ctx: JobContext) -> JobProfile:
     resume = find_skills(resume_text_of(ctx))
     fld = detect_field(ctx, job or resume)
     # Skills of the job's own field come first; then the rest in order of salience.
+    # A single mention of another field's term is usually an ordinary word ("we are recruiting").
+    job = [s for s in job if s.field in (fld, "soft") or s.count > 1 or " " in s.term]
     job_sorted = sorted(job, key=lambda s: (s.field != fld, s.field == "soft", -s.count, s.position))
     job_terms = [s.term for s in job_sorted]
     resume_terms = [s.term for s in resume]

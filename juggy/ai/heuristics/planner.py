@@ -123,6 +123,10 @@ FOLLOW_UPS: dict[str, list[str]] = {
 }
 
 
+# Words that name a kind of role rather than a skill one can be asked about.
+GENERIC_TERMS = frozenset({"backend", "frontend", "mobile", "apis", "nursing", "registered nurse", "rn", "operations", "analytics"})
+
+
 def _qid(i: int) -> str:
     return f"q{i + 1}"
 
@@ -148,18 +152,15 @@ def background(ctx: JobContext, profile: JobProfile) -> list[str]:
         out.append(f"You are {recent.title}{where}. What is the most significant thing you have delivered there, and what was your part in it?")
     else:
         out.append(f"Tell me about the experience that has best prepared you for the {ctx.target_role or 'role'}.")
-    if profile.shared_skills:
-        skill = profile.shared_skills[0]
+    shared = [k for k in profile.shared_skills if k.lower() not in GENERIC_TERMS and k.lower() not in ctx.target_role.lower()]
+    if shared:
+        skill = shared[0]
         out.append(f"You list {skill} on your resume, and it matters for this role. How have you used it in practice, and at what scale?")
     elif profile.resume_only_skills and profile.job_skills:
         out.append(
             f"Your background is strong in {profile.resume_only_skills[0]}, while this role leans on {profile.job_skills[0]}. How would you close that gap?"
         )
     return out
-
-
-# Words that name a kind of role rather than a skill one can be asked about.
-GENERIC_TERMS = frozenset({"backend", "frontend", "mobile", "apis", "nursing", "registered nurse", "rn", "operations", "analytics"})
 
 
 def _skill_pair(ctx: JobContext, profile: JobProfile, used: list[str]) -> tuple[str, str]:
@@ -178,7 +179,7 @@ def practice_plan(ctx: JobContext, profile: JobProfile) -> list[Question]:
     fld = profile.field if profile.field in TECHNICAL else "general"
     items: list[tuple[str, str]] = [("introduction", introduction(ctx))]
     items += [("background", text) for text in background(ctx, profile)]
-    kw, kw2 = _skill_pair(ctx, profile, profile.shared_skills[:1])
+    kw, kw2 = _skill_pair(ctx, profile, [k for k in profile.shared_skills if k in items[-1][1]])
     if ctx.assessment_area.strip() and ctx.assessment_area.strip().lower() != kw.lower():
         kw2, kw = kw, ctx.assessment_area.strip()
     items += [("technical", TECHNICAL[fld][0].format(kw=kw)), ("technical", TECHNICAL[fld][1].format(kw2=kw2))]

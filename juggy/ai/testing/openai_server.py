@@ -240,8 +240,7 @@ class OpenAITestServer:
             if reply.first_token_delay:
                 await asyncio.sleep(reply.first_token_delay)
             await send(chunk({"role": "assistant", "content": ""}))
-            sent = 0
-            for piece in reply.pieces():
+            for sent, piece in enumerate(reply.pieces()):
                 if reply.cut_after is not None and sent >= reply.cut_after:
                     self._event("stream_cut", number)
                     request.transport.close()  # mid-body: the client sees an incomplete chunked response
@@ -249,7 +248,6 @@ class OpenAITestServer:
                 if sent and reply.token_delay:
                     await asyncio.sleep(reply.token_delay)
                 await send(chunk({"content": piece}))
-                sent += 1
             for i, call in enumerate(reply.tool_calls or []):
                 args = call.get("arguments", {})
                 args = args if isinstance(args, str) else json.dumps(args)
