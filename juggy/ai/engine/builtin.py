@@ -166,15 +166,17 @@ class BuiltinInterviewEngine(InterviewEngine):
         return text
 
     def _strengths(self, scores, assessments: list[Assessment]) -> list[str]:
-        out = [f"{s.name} ({s.score}/5) - {s.rationale}" for s in scores if s.score >= 4]
+        best = sorted((s for s in scores if s.score >= 4), key=lambda s: -s.score)[:3]
+        out = [f"{s.name} ({s.score}/5) - {s.rationale}" for s in best]
         if sum(bool(a.numbers) for a in assessments) >= max(2, len(assessments) // 2):
             out.append("Quantifies results with concrete figures.")
         if sum(a.structure >= 0.66 for a in assessments) >= max(2, len(assessments) // 2):
             out.append("Structures examples clearly: situation, own actions, result.")
-        return out[:5]
+        return out[:6]
 
     def _improvements(self, scores, assessments: list[Assessment]) -> list[str]:
-        out = [f"{s.name} ({s.score}/5) - {s.rationale}" for s in scores if s.score <= 2]
+        worst = sorted((s for s in scores if s.score <= 2), key=lambda s: s.score)[:3]
+        out = [f"{s.name} ({s.score}/5) - {s.rationale}" for s in worst]
         if assessments and sum(not a.star["result"] for a in assessments) > len(assessments) // 2:
             out.append("Close each example with its outcome, ideally measured.")
         if assessments and sum(a.specificity < 0.25 for a in assessments) > len(assessments) // 2:
@@ -183,7 +185,7 @@ class BuiltinInterviewEngine(InterviewEngine):
             out.append("Give fuller answers: most answers were under 30 words.")
         if assessments and sum(a.filler_ratio for a in assessments) / len(assessments) >= 0.03:
             out.append("Cut filler words (um, like, you know); pause instead.")
-        return out[:5]
+        return out[:6]
 
 
 def _rationale(assessments: list[Assessment]) -> str:

@@ -43,7 +43,7 @@ def test_opening_greets_and_asks_the_first_question(engine):
 
 
 def test_good_answers_get_no_follow_ups_and_the_interview_ends_after_the_plan(engine):
-    plan, transcript, results = run(engine, BACKEND, good=True)
+    plan, _, results = run(engine, BACKEND, good=True)
     assert not any(r.is_follow_up for r in results)
     assert [r.question_id for r in results[:-1]] == [q.id for q in plan.questions]
     last = results[-1]
@@ -53,7 +53,7 @@ def test_good_answers_get_no_follow_ups_and_the_interview_ends_after_the_plan(en
 
 
 def test_thin_answers_get_a_bounded_number_of_follow_ups(engine):
-    plan, transcript, results = run(engine, BACKEND, good=False)
+    plan, _, results = run(engine, BACKEND, good=False)
     assert results[-1].finished
     follow_ups = [r for r in results if r.is_follow_up]
     assert follow_ups
@@ -113,7 +113,7 @@ def test_practice_coaches_but_enterprise_does_not(engine):
 
 
 def test_enterprise_allows_one_follow_up_per_question(engine):
-    plan, _, results = run(engine, ENTERPRISE, good=False)
+    _, _, results = run(engine, ENTERPRISE, good=False)
     counts: dict[str, int] = {}
     for r in results:
         if r.is_follow_up:
