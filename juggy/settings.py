@@ -208,6 +208,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "CAMELIZE_NAMES": False,
+    "ENUM_NAME_OVERRIDES": {"SessionStatusEnum": "sessions_app.models.Session.Status"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
@@ -229,6 +230,7 @@ OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
 # "builtin" or "openai"; empty picks openai when a key is set.
 AI_PROVIDER = env.str("AI_PROVIDER", default="") or ("openai" if OPENAI_API_KEY else "builtin")
 INTERVIEW_END_CALL_PHRASE = env.str("INTERVIEW_END_CALL_PHRASE", default="Thank you for your time today. Goodbye.")
+SESSION_ANALYSIS_WAIT_SECONDS = env.float("SESSION_ANALYSIS_WAIT_SECONDS", default=2.0)  # GET /session/analyse waits this long before 202
 # Speech: "builtin" (eSpeak NG + Whisper tiny.en, offline) or "openai".
 SPEECH_PROVIDER = env.str("SPEECH_PROVIDER", default="") or ("openai" if OPENAI_API_KEY else "builtin")
 OPENAI_TTS_MODEL = env.str("OPENAI_TTS_MODEL", default="gpt-4o-mini-tts")
