@@ -1,1 +1,20 @@
-urlpatterns: list = []
+from django.urls import path
+
+from sessions_app import views
+from sessions_app.listings import VERSIONS, SessionListView
+
+urlpatterns = [
+    path("context/upload", views.ContextUploadView.as_view(), name="context-upload"),
+    path("context/upload/v2", views.ContextUploadV2View.as_view(), name="context-upload-v2"),
+    path("session/link", views.LinkView.as_view(), name="session-link"),
+    path("ent/session/link", views.EnterpriseLinkView.as_view(), name="ent-session-link"),
+    path("ent/session", views.EnterpriseSessionCreateView.as_view(), name="ent-session-create"),
+    path("ent/templates", views.TemplateListCreateView.as_view(), name="ent-templates"),
+    path("session/get/<uuid:session_id>", views.SessionDetailView.as_view(), name="session-get"),
+    path("session/analyse/<uuid:session_id>", views.SessionAnalyseView.as_view(), name="session-analyse"),
+    # One view, one row of listings.VERSIONS per version.
+    *(
+        path(version.path, SessionListView.as_view(listing=name), name=f"session-list-{name}")
+        for name, version in VERSIONS.items()
+    ),
+]

@@ -1,0 +1,98 @@
+import factory
+
+from juggy.accounts.tests.factories import OrganisationFactory, UserFactory
+from media_app.models import Media
+from sessions_app.models import AssessmentTemplate, Candidate, Session, TranscriptTurn
+
+RESUME_TEXT = (
+    "Jane Doe. Senior backend engineer at Acme. Built Django and PostgreSQL services handling 2 million "
+    "requests a day; led the migration to Celery workers; mentored four engineers."
+)
+
+# Answers long and concrete enough for the built-in engine to judge (it needs 60+ words over 2+ answers).
+GOOD_ANSWERS = [
+    "I have spent six years building backend services in Python and Django. At Acme I led the team that "
+    "rebuilt our billing API on PostgreSQL, and we cut the p95 latency from 800 to 120 milliseconds by "
+    "adding the right indexes and moving slow work into Celery workers.",
+    "When two teammates disagreed about caching, I wrote down both designs, measured them against real "
+    "traffic for a week, and we picked the one that reduced database load by 40 percent. I then documented "
+    "the decision so new engineers understood why we chose it.",
+]
+
+
+class MediaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Media
+
+    owner = factory.SubFactory(UserFactory)
+    file = factory.Sequence(lambda n: f"uploads/test/{n}.pdf")
+    original_name = "resume.pdf"
+    extension = ".pdf"
+    content_type = "application/pdf"
+    size = 1234
+    state = Media.State.PARSED
+    text = RESUME_TEXT
+    structured = factory.LazyFunction(lambda: {"name": "Jane Doe", "skills": ["Django", "PostgreSQL"]})
+
+
+class TemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssessmentTemplate
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Backend assessment {n}")
+    role = "Backend engineer"
+    job_description = "Design and run Django services on PostgreSQL with Celery and Redis."
+    competencies = factory.LazyFunction(
+        lambda: [
+            {"key": "system_design", "name": "System design", "description": "Designs services that scale.",
+             "rubric": {"1": "No structure", "5": "Clear trade-offs"}},
+            {"key": "collaboration", "name": "Collaboration", "description": "Works through disagreement."},
+        ]
+    )
+    question_bank = factory.LazyFunction(lambda: ["Tell me about a system you designed end to end."])
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Candidate {n}")
+    email = factory.LazyAttribute(lambda c: f"{c.name.replace(' ', '.').lower()}@example.com")
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    user = factory.SubFactory(UserFactory)
+    kind = Session.Kind.STANDARD
+    assessment_area = "Backend engineering"
+    context = factory.LazyFunction(lambda: {"target_role": "Backend engineer", "target_company": "Acme"})
+
+    class Params:
+        enterprise = factory.Trait(
+            kind=Session.Kind.ENTERPRISE,
+            organisation=factory.SubFactory(OrganisationFactory),
+            template=factory.SubFactory(TemplateFactory, organisation=factory.SelfAttribute("..organisation")),
+            candidate=factory.SubFactory(CandidateFactory, organisation=factory.SelfAttribute("..organisation")),
+        )
+
+
+class TurnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TranscriptTurn
+
+    session = factory.SubFactory(SessionFactory)
+    index = factory.Sequence(lambda n: n)
+    role = TranscriptTurn.Role.CANDIDATE
+    text = "An answer."
+    source = "api"
+
+
+def add_interview(session: Session, answers=GOOD_ANSWERS) -> None:
+    """A transcript: one interviewer question, then one candidate answer, per answer."""
+    for i, answer in enumerate(answers):
+        TurnFactory(session=session, index=2 * i, role=TranscriptTurn.Role.INTERVIEWER, text=f"Question {i + 1}?")
+        TurnFactory(session=session, index=2 * i + 1, role=TranscriptTurn.Role.CANDIDATE, text=answer)
