@@ -7,6 +7,7 @@ a pooled long-lived session is not worth the event-loop bookkeeping it would nee
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -54,13 +55,14 @@ def call(operation: Callable[[api.LiveKitAPI], Awaitable[T]]) -> T:
     """Run `operation(lkapi)` against the configured server; raise ApiError on any failure."""
 
     async def run() -> T:
-        timeout = aiohttp.ClientTimeout(total=settings.LIVEKIT_API_TIMEOUT_SECONDS)
-        # failover=False: region failover is a LiveKit Cloud feature; a self-hosted server has one origin.
-        async with api.LiveKitAPI(
-            settings.LIVEKIT_URL, settings.LIVEKIT_API_KEY, settings.LIVEKIT_API_SECRET,
-            timeout=timeout, failover=False,
-        ) as lkapi:
-            return await operation(lkapi)
+        # The Twirp client passes timeout=None per request, which makes aiohttp ignore the session's
+        # timeout: the deadline is enforced around the whole call instead.
+        async with asyncio.timeout(settings.LIVEKIT_API_TIMEOUT_SECONDS):
+            # failover=False: region failover is a LiveKit Cloud feature; a self-hosted server has one origin.
+            async with api.LiveKitAPI(
+                settings.LIVEKIT_URL, settings.LIVEKIT_API_KEY, settings.LIVEKIT_API_SECRET, failover=False
+            ) as lkapi:
+                return await operation(lkapi)
 
     try:
         return async_to_sync(run)()
