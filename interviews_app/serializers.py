@@ -1,0 +1,177 @@
+"""Input and output serializers of the interview endpoints and events (snake_case here, camelCase on the wire)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from interviews_app.models import Interview, InterviewMessage
+from juggy.ai import InterviewState
+from livekit_app.models import ROOM_NAME_PATTERN
+
+RESPONSE_MAX_CHARS = 8000
+JOB_DESCRIPTION_MAX_CHARS = 20000
+
+
+# --- input -----------------------------------------------------------------------------------------
+class InterviewSettingsSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(
+        choices=["enterprise", "practice"],
+        required=False,
+        help_text="enterprise (default): a hiring interview; practice: coaching tone, more follow-ups.",
+    )
+    max_questions = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    target_role = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    target_company = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    assessment_area = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    fixed_questions = serializers.ListField(
+        child=serializers.CharField(max_length=500), max_length=20, required=False,
+        help_text="Questions the interviewer must ask, in order.",
+    )
+
+
+class InterviewCreateInputSerializer(serializers.Serializer):
+    room_name = serializers.RegexField(
+        ROOM_NAME_PATTERN,
+        max_length=64,
+        error_messages={"invalid": "1-64 characters: letters, digits, '-' and '_', starting with a letter or digit."},
+        help_text="The LiveKit room; created (owned by you) if it does not exist.",
+    )
+    candidate_id = serializers.CharField(max_length=128, help_text="Your identifier of the candidate; their identity in the room.")
+    job_description = serializers.CharField(max_length=JOB_DESCRIPTION_MAX_CHARS)
+    candidate_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    media_id = serializers.UUIDField(required=False, allow_null=True, help_text="One of your uploaded resumes.")
+    settings = InterviewSettingsSerializer(required=False)
+    user_id = serializers.UUIDField(required=False, help_text="Service tokens only: the user the interview is for.")
+
+
+class InterviewResponseInputSerializer(serializers.Serializer):
+    response = serializers.CharField(max_length=RESPONSE_MAX_CHARS, help_text="The candidate's answer (text).")
+
+
+# --- output ----------------------------------------------------------------------------------------
+def progress_of(interview: Interview) -> dict:
+    """Question i of n, from the stored plan and engine state (no query)."""
+    total = len((interview.plan or {}).get("questions") or [])
+    state = InterviewState.from_dict(interview.state)
+    current = min(state.index + 1, total) if state.started else 0
+    return {
+        "current_question": current,
+        "total_questions": total,
+        "follow_ups_asked": state.follow_ups_asked if state.started else 0,
+        "messages": interview.message_count,
+        "finished": state.finished or interview.status == Interview.Status.ENDED,
+    }
+
+
+class ProgressSerializer(serializers.Serializer):
+    current_question = serializers.IntegerField(help_text="1-based position of the question being asked; 0 before the start.")
+    total_questions = serializers.IntegerField()
+    follow_ups_asked = serializers.IntegerField(help_text="Follow-ups asked on the current question.")
+    messages = serializers.IntegerField(help_text="Messages in the transcript so far.")
+    finished = serializers.BooleanField()
+
+
+class InterviewMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InterviewMessage
+        fields = ["index", "role", "text", "question_id", "is_follow_up", "source", "created_at"]
+
+
+class ParticipantSerializer(serializers.Serializer):
+    identity = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    role = serializers.ChoiceField(choices=["owner", "service", "candidate", "participant"])
+    via = serializers.ChoiceField(choices=["websocket", "livekit"])
+    joined_at = serializers.DateTimeField(allow_null=True)
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    session_id = serializers.UUIDField(source="id", read_only=True)
+    interview_id = serializers.UUIDField(source="id", read_only=True)
+    media_id = serializers.UUIDField(allow_null=True, read_only=True)
+    settings = InterviewSettingsSerializer(read_only=True)
+    interviewer = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+    duration_seconds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interview
+        fields = [
+            "session_id", "interview_id", "status", "end_reason", "room_name", "candidate_id", "candidate_name",
+            "job_description", "media_id", "settings", "interviewer", "agent_dispatch_id", "progress",
+            "summary_status", "created_at", "started_at", "ended_at", "duration_seconds",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["livekit_agent", "server"]))
+    def get_interviewer(self, interview) -> str:
+        """Who holds the interviewer's seat: a dispatched LiveKit agent, or Juggy's own engine."""
+        return "livekit_agent" if interview.agent_dispatch_id else "server"
+
+    @extend_schema_field(ProgressSerializer)
+    def get_progress(self, interview) -> dict:
+        return progress_of(interview)
+
+    def get_duration_seconds(self, interview) -> float | None:
+        if interview.started_at is None:
+            return None
+        return round(((interview.ended_at or timezone.now()) - interview.started_at).total_seconds(), 3)
+
+
+class InterviewDetailSerializer(InterviewSerializer):
+    participants = ParticipantSerializer(many=True, read_only=True)
+
+    class Meta(InterviewSerializer.Meta):
+        fields = [*InterviewSerializer.Meta.fields, "participants"]
+
+
+class RoomInfoSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    state = serializers.CharField()
+    sid = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+
+
+class InterviewCreatedSerializer(InterviewSerializer):
+    candidate_token = serializers.CharField(
+        help_text=(
+            "A pass for the candidate, scoped to this interview: Bearer token for GET/start/response/transcript/end "
+            "of this interview, for /livekit/token in its room, and for joinInterview on the WebSocket."
+        )
+    )
+    room = RoomInfoSerializer()
+
+    class Meta(InterviewSerializer.Meta):
+        fields = [*InterviewSerializer.Meta.fields, "candidate_token", "room"]
+
+
+class ExchangeSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Interview.Status.choices)
+    message = InterviewMessageSerializer(help_text="The interviewer's message.")
+    candidate_message = InterviewMessageSerializer(allow_null=True, help_text="The answer it replies to (null for the opening).")
+    progress = ProgressSerializer()
+    finished = serializers.BooleanField(help_text="True when this message ended the interview.")
+
+
+class TranscriptSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Interview.Status.choices)
+    messages = InterviewMessageSerializer(many=True)
+
+
+class SummarySerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=["done"])
+    summary = serializers.JSONField(
+        help_text="summary, overallScore (1-5 or null), recommendation, strengths, improvements, competencies "
+        "(score, rationale, evidence quoted from the transcript), sufficient, provider, model."
+    )
+    generated_at = serializers.DateTimeField()
+
+
+class SummaryPendingSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=["pending"])
+    previous_error = serializers.CharField(allow_blank=True, help_text="Why the last attempt failed, if it did.")
