@@ -86,3 +86,12 @@ def test_enterprise_plan_asks_fixed_questions_verbatim_tagged_with_template_comp
 
     generated = engine.plan(replace(ENTERPRISE, fixed_questions=None))
     assert [q.competency for q in generated.questions if q.kind == "behavioural"] == ["leadership", "customer_focus"]
+
+
+def test_job_context_round_trips_through_json():
+    import json
+
+    from juggy.ai import JobContext
+
+    assert JobContext.from_dict(json.loads(json.dumps(ENTERPRISE.to_dict()))) == ENTERPRISE
+    assert JobContext.from_dict({"job_description": "x", "unknown_key": 1}).job_description == "x"
