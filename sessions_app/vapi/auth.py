@@ -1,0 +1,45 @@
+"""Who may call the VAPI endpoints: VAPI itself (the shared secret) or one of our service tokens."""
+
+from __future__ import annotations
+
+import hmac
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from juggy.errors import Forbidden, NotAuthenticated
+
+
+def _bearer(request) -> str:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def _is_secret(value: str) -> bool:
+    secret = settings.VAPI_SECRET
+    # compare_digest: the time taken must not tell an attacker how much of the secret they guessed.
+    return bool(secret and value) and hmac.compare_digest(value.encode(), secret.encode())
+
+
+async def vapi_authenticate(request) -> str:
+    """Accept VAPI's secret (custom-llm credential as `Authorization: Bearer`, legacy setups in the
+    VAPI_SECRET_HEADER header) or a service token; return how the caller authenticated."""
+    bearer = _bearer(request)
+    if _is_secret(bearer) or _is_secret(request.headers.get(settings.VAPI_SECRET_HEADER, "").strip()):
+        return "vapi_secret"
+    if bearer:
+        from juggy.accounts.authentication import authenticate_key
+
+        token = await database_sync_to_async(authenticate_key)(bearer)
+        if token is not None:
+            if not token.is_service:
+                raise Forbidden(
+                    "Only VAPI (with the VAPI secret) or a service token may call this endpoint.",
+                    code="service_token_required",
+                )
+            return "service_token"
+    raise NotAuthenticated(
+        f"Send the VAPI secret as 'Authorization: Bearer <secret>' or in '{settings.VAPI_SECRET_HEADER}', "
+        "or a service token.",
+        code="not_authenticated",
+    )
