@@ -249,6 +249,7 @@ MEDIA_PARSE_MAX_MEMORY_MB = env.int("MEDIA_PARSE_MAX_MEMORY_MB", default=512)
 VAPI_SECRET = env.str("VAPI_SECRET", default="")
 VAPI_SECRET_HEADER = env.str("VAPI_SECRET_HEADER", default="X-Vapi-Secret")
 VAPI_OUTBOUND_ENABLED = env.bool("VAPI_OUTBOUND_ENABLED", default=False)
+VAPI_CREDITS_PER_MINUTE = env.int("VAPI_CREDITS_PER_MINUTE", default=1)  # /v2 calls; 0 = free
 
 # --- LiveKit --------------------------------------------------------------------------------------
 LIVEKIT_URL = env.str("LIVEKIT_URL", default="")
