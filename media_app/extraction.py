@@ -67,7 +67,7 @@ def join_pages(pages: list[str]) -> str:
 
 def extract_pdf(data: bytes, *, max_pages: int) -> tuple[str, int]:
     from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+    from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
 
     if b"%%EOF" not in data[-2048:]:
         raise ExtractionFailed("The PDF is truncated: its end-of-file marker is missing.")
@@ -89,6 +89,8 @@ def extract_pdf(data: bytes, *, max_pages: int) -> tuple[str, int]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except FileNotDecryptedError as exc:
         raise ExtractionFailed("The PDF is protected by a password; upload an unprotected copy.") from exc
+    except LimitReachedError as exc:
+        raise ExtractionFailed("The PDF holds a compressed object too large to inflate safely; it is refused.") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         raise ExtractionFailed(f"The PDF is corrupt and cannot be read ({type(exc).__name__}: {exc}).") from exc
     text = join_pages(pages)

@@ -1,0 +1,161 @@
+"""Media endpoints (contract: platform_router_api.md, "Media Endpoints"). Thin: validate, call a
+service or selector, render."""
+
+from django.conf import settings
+from djangorestframework_camel_case.parser import CamelCaseMultiPartParser
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from juggy.accounts.authentication import acting_user
+from media_app import selectors, services
+from media_app.models import Media
+from media_app.serializers import (
+    MediaDetailSerializer,
+    MediaListItemSerializer,
+    MediaUploadInputSerializer,
+    MediaUploadOutputSerializer,
+    MessageSerializer,
+)
+
+# Multipart framing around the file (boundaries, part headers, other fields) that Content-Length counts.
+MULTIPART_SLACK_BYTES = 64 * 1024
+
+_UNAUTHENTICATED = OpenApiResponse(description="Missing or invalid bearer token.")
+_NOT_FOUND = OpenApiResponse(description="No media with this id belongs to the caller.")
+
+
+def upload_message(media: Media, *, structure: bool) -> str:
+    """What the answer says is what has happened: in production the work is queued; in embedded mode
+    (eager Celery) it has already run when the answer is written."""
+    if media.state == Media.State.UPLOADED:
+        return "document uploaded"
+    if media.state in (Media.State.PENDING, Media.State.PARSING):
+        return "document queued for parsing and structuring" if structure else "document queued for parsing"
+    if media.state == Media.State.FAILED:
+        return f"document stored, but parsing failed: {media.parse_error}"
+    if structure and media.structure_state == Media.StructureState.DONE:
+        return "document parsed and structured successfully"
+    if structure and media.structure_state == Media.StructureState.FAILED:
+        return f"document parsed successfully, but structuring failed: {media.structure_error}"
+    if structure:
+        return "document parsed successfully; structuring queued"
+    return "document parsed successfully"
+
+
+class MediaUploadView(APIView):
+    parser_classes = [CamelCaseMultiPartParser]
+    structure = False  # True for /media/upload/v2
+
+    def post(self, request):
+        # Refuse an oversized body before the parser spools it to disk.
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > settings.MEDIA_MAX_UPLOAD_BYTES + MULTIPART_SLACK_BYTES:
+            raise services.media_too_large(declared)
+        data = MediaUploadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        owner = acting_user(request, data.validated_data.get("user_id"))
+        media = services.media_upload(
+            owner=owner,
+            upload=data.validated_data["file"],
+            parse=data.validated_data["to_parse"],
+            structure=self.structure,
+        )
+        media.refresh_from_db(fields=["state", "parse_error", "structure_state", "structure_error"])
+        body = {"message": upload_message(media, structure=self.structure), "media_id": media.id, "state": media.state}
+        return Response(MediaUploadOutputSerializer(body).data, status=201)
+
+
+_UPLOAD_RESPONSES = {
+    201: MediaUploadOutputSerializer,
+    400: OpenApiResponse(description="No file, an empty file, `toParse` not a boolean, `userId` not a UUID."),
+    401: _UNAUTHENTICATED,
+    403: OpenApiResponse(description="`userId` names another user and the caller is not a service token."),
+    404: OpenApiResponse(description="A service token named a user that does not exist."),
+    413: OpenApiResponse(description="The file is larger than MEDIA_MAX_UPLOAD_BYTES (default 10 MB)."),
+    415: OpenApiResponse(description="Not a PDF, DOCX or UTF-8 text document (judged by content, not name)."),
+}
+_UPLOAD_DESCRIPTION = (
+    "Stores the document under a generated name (the client's filename is kept as `originalName`) and "
+    "answers at once. With `toParse` (default true) the text is extracted in a background task: poll "
+    "`GET /media/{media_uuid}` until `state` is `parsed` or `failed` (with `parseError`). A corrupt, "
+    "encrypted or oversized PDF is still stored; its parse ends `failed` with the reason."
+)
+
+
+class MediaUploadV1View(MediaUploadView):
+    @extend_schema(
+        tags=["media"],
+        summary="Upload a document (resume)",
+        description=_UPLOAD_DESCRIPTION,
+        request={"multipart/form-data": MediaUploadInputSerializer},
+        responses=_UPLOAD_RESPONSES,
+    )
+    def post(self, request):
+        return super().post(request)
+
+
+class MediaUploadV2View(MediaUploadView):
+    structure = True
+
+    @extend_schema(
+        tags=["media"],
+        summary="Upload a resume and build its structured version",
+        description=(
+            _UPLOAD_DESCRIPTION
+            + " In addition, after parsing, the structured resume (contact, headline, summary, skills, "
+            "experience, education, certifications, languages, links) is built: `structureState` goes "
+            "`pending` -> `done` (or `failed` with `structureError`). With `toParse` false nothing is "
+            "parsed, so nothing is structured either."
+        ),
+        request={"multipart/form-data": MediaUploadInputSerializer},
+        responses=_UPLOAD_RESPONSES,
+    )
+    def post(self, request):
+        return super().post(request)
+
+
+class MediaListView(APIView):
+    @extend_schema(
+        tags=["media"],
+        summary="List my media",
+        description="The caller's media, newest first, with parse and structure state (no extracted text).",
+        responses={200: MediaListItemSerializer(many=True), 401: _UNAUTHENTICATED},
+    )
+    def get(self, request):
+        media = selectors.media_list_for_user(request.user)
+        return Response(MediaListItemSerializer(media, many=True).data)
+
+
+_MEDIA_UUID = OpenApiParameter(
+    "media_uuid", type=OpenApiTypes.UUID, location=OpenApiParameter.PATH, description="Media id."
+)
+
+
+class MediaDetailView(APIView):
+    @extend_schema(
+        tags=["media"],
+        summary="Get one media with its text and structured resume",
+        description="Not in the original contract; added so a frontend can poll parsing and show the result.",
+        parameters=[_MEDIA_UUID],
+        responses={200: MediaDetailSerializer, 401: _UNAUTHENTICATED, 404: _NOT_FOUND},
+    )
+    def get(self, request, media_uuid):
+        return Response(MediaDetailSerializer(selectors.media_for_user(request.user, media_uuid)).data)
+
+
+class MediaDeleteView(APIView):
+    @extend_schema(
+        tags=["media"],
+        summary="Delete a media",
+        description=(
+            "Deletes the media and its stored file. Sessions created from it keep working: they hold "
+            "their own copy of the resume text and structure, and their link to the media becomes null."
+        ),
+        parameters=[_MEDIA_UUID],
+        responses={200: MessageSerializer, 401: _UNAUTHENTICATED, 404: _NOT_FOUND},
+    )
+    def delete(self, request, media_uuid):
+        services.media_delete(media=selectors.media_for_user(request.user, media_uuid))
+        return Response(MessageSerializer({"message": "media deleted successfully"}).data)
