@@ -265,8 +265,7 @@ def interview_end(*, interview: Interview, reason: str = Interview.EndReason.END
 def _summary_queue(interview: Interview) -> None:
     from interviews_app.tasks import interview_summarise
 
-    interview.summary_status = Interview.SummaryStatus.PENDING
-    interview.summary_error = ""
+    interview.summary_status = Interview.SummaryStatus.PENDING  # summary_error stays until a success
     interview.summary_requested_at = timezone.now()
     interview.summary_started_at = None
     interview_id = str(interview.id)
