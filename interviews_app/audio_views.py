@@ -82,10 +82,11 @@ class TranscribeView(APIView):
         },
     )
     def post(self, request):
-        # Refuse an oversized body before the parser spools it to disk.
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        if declared > settings.STT_MAX_UPLOAD_BYTES + MULTIPART_SLACK_BYTES:
-            raise speech_too_large(declared)
+        # Refuse an oversized body before the multipart parser copies it into an upload file. (The
+        # server has received it by then; a proxy in front should cap bodies too.)
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if declared.isdigit() and int(declared) > settings.STT_MAX_UPLOAD_BYTES + MULTIPART_SLACK_BYTES:
+            raise speech_too_large(int(declared))
         data = TranscribeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
