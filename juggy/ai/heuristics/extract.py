@@ -130,14 +130,14 @@ def detect_field(ctx: JobContext, skills: list[Skill]) -> str:
 def resume_text_of(ctx: JobContext) -> str:
     parts = [ctx.resume_text or ""]
     resume = ctx.resume or {}
-    for key in ("summary", "headline"):
+    for key in ("headline", "summary"):
         if isinstance(resume.get(key), str):
             parts.append(resume[key])
     skills = resume.get("skills")
     if isinstance(skills, list):
         parts.append(", ".join(str(s.get("name", s)) if isinstance(s, dict) else str(s) for s in skills))
     for job in _experience(resume):
-        parts.append(" ".join([job.get("title", ""), job.get("company", ""), *map(str, job.get("highlights") or [])]))
+        parts.append(" ".join([str(job.get("title") or ""), str(job.get("company") or ""), *map(str, job.get("highlights") or [])]))
     return "\n".join(p for p in parts if p)
 
 

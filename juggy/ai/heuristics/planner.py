@@ -147,9 +147,10 @@ def background(ctx: JobContext, profile: JobProfile) -> list[str]:
         where = f" as {recent.title}" if recent.title else ""
         where += f" at {recent.company}" if recent.company else ""
         out.append(f'Your resume mentions that{where} you "{recent.highlight.rstrip(".")}". Walk me through how that happened and what your part was.')
-    elif recent and recent.title:
-        where = f" at {recent.company}" if recent.company else ""
-        out.append(f"You are {recent.title}{where}. What is the most significant thing you have delivered there, and what was your part in it?")
+    elif recent and (recent.title or recent.company):
+        where = f" as {recent.title}" if recent.title else ""
+        where += f" at {recent.company}" if recent.company else ""
+        out.append(f"In your most recent position{where}, what is the most significant thing you delivered, and what was your part in it?")
     else:
         out.append(f"Tell me about the experience that has best prepared you for the {ctx.target_role or 'role'}.")
     shared = [k for k in profile.shared_skills if k.lower() not in GENERIC_TERMS and k.lower() not in ctx.target_role.lower()]

@@ -7,8 +7,6 @@ from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import jsonschema
-
 from juggy.ai.errors import ProviderError
 
 
@@ -111,6 +109,8 @@ class LLMProvider:
 
 def validate_json_text(text: str, schema: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
     """Parse ``text`` and validate it against ``schema``: (value, "") or (None, what is wrong)."""
+    import jsonschema  # imported on first use: it is slow to import and most processes never need it
+
     try:
         value = json.loads(_strip_code_fence(text))
     except json.JSONDecodeError as exc:

@@ -19,8 +19,6 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import jsonschema
-
 from juggy.ai.config import AIConfig
 from juggy.ai.errors import ProviderError
 from juggy.ai.heuristics.text import words
@@ -94,6 +92,8 @@ class BuiltinProvider(LLMProvider):
         if handler is None:
             known = ", ".join(sorted(_JSON_TASKS)) or "none"
             raise ProviderError(f"The built-in provider has no JSON task named {name!r} (known: {known}).")
+        import jsonschema  # slow to import; only JSON tasks need it
+
         value = handler(messages)
         try:
             jsonschema.validate(value, schema)

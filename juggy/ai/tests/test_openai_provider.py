@@ -157,7 +157,7 @@ async def test_slow_first_token_within_timeout_is_fine(provider, openai_settings
 async def test_cut_stream_raises_after_the_text_so_far(provider, openai_settings):
     openai_settings.script(Reply(text="one two three four five", cut_after=2))
     received = []
-    with pytest.raises(ProviderError, match="interrupted|ended before") as info:
+    with pytest.raises(ProviderError, match=r"interrupted|ended before") as info:
         async for chunk in provider.astream_chat(MESSAGES):
             if chunk.text:
                 received.append(chunk.text)

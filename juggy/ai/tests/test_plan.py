@@ -95,3 +95,16 @@ def test_job_context_round_trips_through_json():
 
     assert JobContext.from_dict(json.loads(json.dumps(ENTERPRISE.to_dict()))) == ENTERPRISE
     assert JobContext.from_dict({"job_description": "x", "unknown_key": 1}).job_description == "x"
+
+
+def test_resume_with_nulls_from_the_resume_structurer():
+    resume = {
+        "name": None,
+        "headline": None,
+        "summary": None,
+        "skills": ["Python"],
+        "experience": [{"title": None, "company": "Initech", "start_date": None, "end_date": None, "is_current": True, "highlights": []}],
+    }
+    plan = engine.plan(replace(BACKEND, resume=resume))
+    assert "most recent position at Initech" in texts(plan)
+    assert "None" not in texts(plan)
