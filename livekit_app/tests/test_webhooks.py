@@ -5,6 +5,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import connections
 from google.protobuf.json_format import MessageToJson
 from livekit import api
 from rest_framework.test import APIClient
@@ -170,3 +171,5 @@ async def test_events_reach_the_room_group_after_commit(make_user):
     left = await asyncio.wait_for(layer.receive(channel), timeout=5)
     assert (left["event"], left["data"]["identity"]) == ("participantLeft", "cand")
     await layer.group_discard(room_group("room-1"), channel)
+    # The ORM ran in sync_to_async's worker thread: close its connection so the test database can be dropped.
+    await sync_to_async(connections.close_all)()
