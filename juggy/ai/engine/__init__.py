@@ -24,6 +24,8 @@ def engine_for(config: AIConfig) -> InterviewEngine:
             from juggy.ai.engine.llm import LLMInterviewEngine
 
             engine = LLMInterviewEngine(chat, config, analysis)
+        if len(_engines) >= 16:
+            _engines.pop(next(iter(_engines)))
         _engines[config] = engine  # a racing thread may build a second one; both are equivalent
     return engine
 

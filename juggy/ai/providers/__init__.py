@@ -11,6 +11,7 @@ from juggy.ai.providers.base import ChatChunk, ChatResult, LLMProvider, ToolCall
 __all__ = ["ChatChunk", "ChatResult", "LLMProvider", "ToolCall", "Usage", "get_llm_provider", "provider_for"]
 
 PURPOSES = ("chat", "analysis")
+MAX_CACHED = 16
 _cache: dict[tuple[AIConfig, str], LLMProvider] = {}
 _lock = threading.Lock()
 
@@ -26,6 +27,8 @@ def provider_for(config: AIConfig, purpose: str = "chat") -> LLMProvider:
             provider = _cache.get(key)
             if provider is None:
                 provider = _build(config, purpose)
+                if len(_cache) >= MAX_CACHED:  # settings rarely change outside tests; keep it bounded anyway
+                    _cache.pop(next(iter(_cache)))
                 _cache[key] = provider
     return provider
 
