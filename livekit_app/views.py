@@ -1,3 +1,4 @@
+from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -6,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from juggy.accounts.authentication import BearerTokenAuthentication, is_service
+from juggy.errors import PayloadTooLarge
 from livekit_app import services, webhooks
 from livekit_app.authentication import IsUserOrRoomPass, RoomPassAuthentication
 from livekit_app.selectors import room_for_owner, rooms_for_owner
@@ -148,10 +150,15 @@ class WebhookView(APIView):
             }),
             400: OpenApiResponse(description="Signed, but not a LiveKit event."),
             401: OpenApiResponse(description="Missing or invalid signature, wrong key, expired or tampered body."),
+            413: OpenApiResponse(description="Body larger than DATA_UPLOAD_MAX_MEMORY_SIZE."),
         },
     )
     def post(self, request):
         # The raw bytes: the signature covers the exact body, so it must not be parsed and re-encoded first.
-        result = webhooks.webhook_receive(body=request.body, authorization=request.headers.get("Authorization", ""))
+        try:
+            body = request.body
+        except RequestDataTooBig as exc:
+            raise PayloadTooLarge("The webhook body is too large.", code="webhook_too_large") from exc
+        result = webhooks.webhook_receive(body=body, authorization=request.headers.get("Authorization", ""))
         status = "duplicate" if result.duplicate else "processed" if result.applied else "ignored"
         return Response({"event_id": result.event_id, "event": result.event, "status": status})

@@ -173,3 +173,11 @@ async def test_events_reach_the_room_group_after_commit(make_user):
     await layer.group_discard(room_group("room-1"), channel)
     # The ORM ran in sync_to_async's worker thread: close its connection so the test database can be dropped.
     await sync_to_async(connections.close_all)()
+
+
+def test_oversized_body_is_413(room, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = event_body("room_started") + " " * 2048
+    response = post(body)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "webhook_too_large"
