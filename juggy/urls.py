@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from juggy import errors
+from juggy.files import serve_public_file
 from juggy.health import HealthView
 
 urlpatterns = [
@@ -24,9 +24,7 @@ urlpatterns = [
 
 if settings.SERVE_FILES:
     # Only synthesized speech is public; resumes and other uploads are never served by URL.
-    urlpatterns.append(
-        re_path(r"^files/(?P<path>tts/[A-Za-z0-9_.-]+)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(r"^files/(?P<path>tts/[A-Za-z0-9_.-]+)$", serve_public_file))
 
 # Anything else is a JSON 404, also with DEBUG on (Django's debug 404 page is HTML).
 urlpatterns.append(re_path(r"^(?!admin/|static/).*$", errors.page_not_found))
