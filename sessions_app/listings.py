@@ -14,7 +14,10 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
+from djangorestframework_camel_case.util import camelize_re, underscore_to_camel, underscoreize
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -260,7 +263,28 @@ class ListingSchema(AutoSchema):
         return ENVELOPES[version.name]
 
     def get_override_parameters(self):
-        return [QUERY_SERIALIZERS[self._version.pagination]]
+        # Query parameters are camelCase like the bodies (the view accepts snake_case too).
+        return [_parameter(name, field) for name, field in QUERY_SERIALIZERS[self._version.pagination]().fields.items()]
+
+
+_PARAMETER_TYPES = [
+    (serializers.UUIDField, OpenApiTypes.UUID),
+    (serializers.IntegerField, OpenApiTypes.INT),
+    (serializers.DateTimeField, OpenApiTypes.DATETIME),
+    (serializers.CharField, OpenApiTypes.STR),
+]
+
+
+def _parameter(name: str, field: serializers.Field) -> OpenApiParameter:
+    if isinstance(field, serializers.ChoiceField):
+        kind, enum = OpenApiTypes.STR, list(field.choices)
+    else:
+        kind, enum = next(t for cls, t in _PARAMETER_TYPES if isinstance(field, cls)), None
+    description = str(field.help_text or "")
+    if isinstance(field, serializers.IntegerField):
+        description = f"{description} {field.min_value}-{field.max_value}, default {field.default}.".strip()
+    return OpenApiParameter(camelize_re.sub(underscore_to_camel, name), kind, OpenApiParameter.QUERY,
+                            description=description, enum=enum)
 
 
 # --- the view -------------------------------------------------------------------------------------
@@ -274,7 +298,7 @@ class SessionListView(APIView):
 
     def get(self, request):
         version = VERSIONS[self.listing]
-        query = QUERY_SERIALIZERS[version.pagination](data=request.query_params)
+        query = QUERY_SERIALIZERS[version.pagination](data=underscoreize(request.query_params.dict()))
         query.is_valid(raise_exception=True)
         params = query.validated_data
         user = acting_user(request, params.get("user_id"))

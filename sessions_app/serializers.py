@@ -153,16 +153,27 @@ class AnalysisResultSerializer(serializers.Serializer):
     model = serializers.CharField()
 
 
+def normalised_analysis(data: dict | None) -> dict | None:
+    """A stored analysis with every key present (older rows may lack newer keys)."""
+    from juggy.ai import Analysis
+
+    return Analysis.from_dict(data).to_dict() if data else None
+
+
 class AnalysisStateSerializer(serializers.Serializer):
     """The analysis block of a session: its state, the structured result and the readable report."""
 
     status = serializers.CharField(source="analysis_status", help_text=ANALYSIS_STATES)
     score = serializers.FloatField(source="analysis_score", allow_null=True)
-    result = AnalysisResultSerializer(source="analysis", allow_null=True)
+    result = serializers.SerializerMethodField()
     report = serializers.SerializerMethodField()
     error = serializers.CharField(source="analysis_error", allow_blank=True)
     requested_at = serializers.DateTimeField(source="analysis_requested_at", allow_null=True)
     analysed_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(AnalysisResultSerializer(allow_null=True))
+    def get_result(self, session: Session) -> dict | None:
+        return normalised_analysis(session.analysis)
 
     def get_report(self, session: Session) -> str:
         return analysis_report(session.analysis)
@@ -172,13 +183,17 @@ class AnalysisResponseSerializer(serializers.Serializer):
     session_id = serializers.UUIDField(source="id")
     status = serializers.CharField(source="analysis_status", help_text=ANALYSIS_STATES)
     analysis = serializers.SerializerMethodField(help_text="The readable report (plain text), as in the contract.")
-    result = AnalysisResultSerializer(source="analysis", allow_null=True, help_text="The structured analysis.")
+    result = serializers.SerializerMethodField(help_text="The structured analysis.")
     error = serializers.CharField(source="analysis_error", allow_blank=True)
     requested_at = serializers.DateTimeField(source="analysis_requested_at", allow_null=True)
     analysed_at = serializers.DateTimeField(allow_null=True)
 
     def get_analysis(self, session: Session) -> str:
         return analysis_report(session.analysis)
+
+    @extend_schema_field(AnalysisResultSerializer(allow_null=True))
+    def get_result(self, session: Session) -> dict | None:
+        return normalised_analysis(session.analysis)
 
 
 class AnalysisPendingSerializer(serializers.Serializer):

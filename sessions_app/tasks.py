@@ -18,7 +18,9 @@ def session_analyse(self, session_id: str, run_id: str) -> None:
         services.analysis_run(session_id=session_id, run_id=run_id)
     except AIError as exc:
         transient = isinstance(exc, ProviderError) and exc.transient
-        if transient and self.request.retries < MAX_RETRIES:
+        # Eager mode (embedded) has no worker to retry later: the run fails and the next
+        # GET /session/analyse asks again.
+        if transient and not self.request.is_eager and self.request.retries < MAX_RETRIES:
             raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
         logger.warning("analysis of session %s failed: %s", session_id, exc)
         services.analysis_fail(session_id=session_id, run_id=run_id, error=str(exc) or exc.__class__.__name__)
