@@ -253,7 +253,7 @@ def parse_resume(text: str) -> dict[str, Any]:
             "location": _location(contact_lines),
         },
         "links": links,
-        "skills": _skills(sections.get("skills", []), text or ""),
+        "skills": _skills(sections.get("skills", []) + _non_spoken(sections.get("languages", [])), text or ""),
         "experience": [_experience_entry(block) for block in _entries(sections.get("experience", []))],
         "education": [
             _education_entry(block) for block in _entries(sections.get("education", []), single_dates=True)
@@ -293,7 +293,8 @@ def _split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
         if section is None and ":" in line:
             # "Skills: Python, SQL" is a heading and its content on one line.
             head, _, rest = line.partition(":")
-            if head.strip().lower() not in _NOT_INLINE and rest.strip():
+            # Inside skills, "Languages: Python, Go" is a category of skills, not the languages section.
+            if head.strip().lower() not in _NOT_INLINE and rest.strip() and current is not sections.get("skills"):
                 section, inline = heading_of(head.strip()), rest.strip()
         if section is None:
             current.append(line)
@@ -660,6 +661,15 @@ def _certification(item: str) -> dict[str, Any]:
         if len(parts) > 1:
             item, issuer = parts[0], ", ".join(parts[1:])
     return {"name": item.strip(" ,"), "issuer": issuer.strip(" ,") if issuer else None, "date": date}
+
+
+def _is_spoken(line: str) -> bool:
+    return any(word.lower() in LANGUAGE_NAMES for word in re.findall(r"[A-Za-zÀ-ÿ]+", line))
+
+
+def _non_spoken(lines: list[str]) -> list[str]:
+    """Lines of a "Languages" section that name no spoken language list programming languages."""
+    return [line for line in lines if line and not _is_spoken(line)]
 
 
 def _languages(lines: list[str]) -> list[dict[str, Any]]:
