@@ -156,15 +156,20 @@ class ServerMessage:
     def recording_urls(self) -> dict[str, str]:
         artifact = _dict(self.body.get("artifact"))
         recording = _dict(artifact.get("recording"))
-        mono, stereo = _dict(recording.get("mono")), recording.get("stereoUrl")
-        candidates = {
-            "mono": _str(artifact.get("recordingUrl")) or _str(self.body.get("recordingUrl")) or _str(mono.get("combinedUrl")),
-            "stereo": _str(artifact.get("stereoRecordingUrl")) or _str(self.body.get("stereoRecordingUrl")) or _str(stereo),
-            "assistant": _str(mono.get("assistantUrl")),
-            "customer": _str(mono.get("customerUrl")),
-            "video": _str(artifact.get("videoRecordingUrl")),
+        mono = _dict(recording.get("mono"))
+        found = {
+            "mono": _url(artifact.get("recordingUrl"), self.body.get("recordingUrl"), mono.get("combinedUrl")),
+            "stereo": _url(artifact.get("stereoRecordingUrl"), self.body.get("stereoRecordingUrl"), recording.get("stereoUrl")),
+            "assistant": _url(mono.get("assistantUrl")),
+            "customer": _url(mono.get("customerUrl")),
+            "video": _url(artifact.get("videoRecordingUrl")),
         }
-        return {k: v for k, v in candidates.items() if v.startswith(("https://", "http://"))}
+        return {k: v for k, v in found.items() if v}
+
+
+def _url(*values: Any) -> str:
+    """The first value that is an http(s) URL: these end up as links in the admin."""
+    return next((v for v in map(_str, values) if v.startswith(("https://", "http://"))), "")
 
 
 def transcript_turns(text: str) -> list[Turn]:

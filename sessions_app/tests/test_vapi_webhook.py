@@ -1,0 +1,196 @@
+"""POST /vapi/webhook: VAPI server messages move the session and store the call's report, once."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import include, path
+
+from sessions_app.models import Session, TranscriptTurn
+from sessions_app.tests.factories import GOOD_ANSWERS, SessionFactory, TurnFactory
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "vapi-test-secret"
+
+# Until the root URLconf includes sessions_app.vapi.urls, the tests serve it first themselves.
+urlpatterns = [path("", include("sessions_app.vapi.urls")), path("", include("juggy.urls"))]
+
+
+@pytest.fixture(autouse=True)
+def _vapi_settings(settings):
+    settings.ROOT_URLCONF = __name__
+    settings.VAPI_SECRET = SECRET
+
+
+@pytest.fixture
+def session(user):
+    return SessionFactory(user=user, call_id="call-1", status=Session.Status.LINKED)
+
+
+def post(body, headers=None):
+    headers = {"Authorization": f"Bearer {SECRET}"} if headers is None else headers
+    return Client().post("/vapi/webhook", body, content_type="application/json", headers=headers)
+
+
+def status_update(status, call_id="call-1", **extra):
+    return {"message": {"type": "status-update", "status": status, "call": {"id": call_id}, **extra}}
+
+
+def report(call_id="call-1", **extra):
+    body = {
+        "type": "end-of-call-report",
+        "endedReason": "customer-ended-call",
+        "startedAt": "2026-03-01T10:00:00.000Z",
+        "endedAt": "2026-03-01T10:07:30.000Z",
+        "call": {"id": call_id, "orgId": "org-1"},
+        "artifact": {
+            "messages": [
+                {"role": "system", "message": "You are an interviewer.", "time": 1},
+                {"role": "bot", "message": "Tell me about yourself.", "time": 2, "secondsFromStart": 0.5},
+                {"role": "user", "message": GOOD_ANSWERS[0], "time": 3},
+                {"role": "bot", "message": "Tell me about a disagreement.", "time": 4},
+                {"role": "user", "message": GOOD_ANSWERS[1], "time": 5},
+                {"role": "tool_calls", "toolCalls": [], "time": 6},
+            ],
+            "transcript": "AI: Tell me about yourself.\nUser: ...",
+            "recordingUrl": "https://storage.vapi.ai/call-1-mono.wav",
+            "stereoRecordingUrl": "https://storage.vapi.ai/call-1-stereo.wav",
+        },
+        "analysis": {"summary": "ignored"},
+    }
+    body.update(extra)
+    return {"message": body}
+
+
+def turns(session):
+    return list(TranscriptTurn.objects.filter(session=session).order_by("index").values_list("role", "text"))
+
+
+def test_needs_the_secret(session):
+    for headers in ({}, {"Authorization": "Bearer nope"}, {"X-Vapi-Secret": "nope"}):
+        response = post(status_update("in-progress"), headers)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "not_authenticated"
+    assert post(status_update("in-progress"), {"X-Vapi-Secret": SECRET}).status_code == 200
+    session.refresh_from_db()
+    assert session.status == Session.Status.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [(b"nope", "malformed_request"), (b"{}", "invalid"), (b'{"message": "x"}', "invalid")],
+)
+def test_bad_bodies_are_400(body, code):
+    response = Client().post(
+        "/vapi/webhook", body, content_type="application/json", headers={"Authorization": f"Bearer {SECRET}"}
+    )
+    assert response.status_code == 400 and response.json()["error"]["code"] == code
+
+
+def test_status_moves_forward_only(session):
+    response = post(status_update("in-progress"))
+    assert response.status_code == 200 and response.json()["outcome"] == "updated"
+    session.refresh_from_db()
+    assert session.status == Session.Status.IN_PROGRESS and session.call_status == "in-progress"
+    started = session.started_at
+    assert started is not None
+
+    assert post(status_update("in-progress")).json()["outcome"] == "unchanged"  # redelivery
+    assert post(status_update("ringing")).json()["outcome"] == "unchanged"  # late, out of order
+    session.refresh_from_db()
+    assert session.status == Session.Status.IN_PROGRESS and session.started_at == started
+
+    assert post(status_update("ended", endedReason="assistant-ended-call")).json()["outcome"] == "updated"
+    session.refresh_from_db()
+    assert session.status == Session.Status.COMPLETED and session.ended_reason == "assistant-ended-call"
+    assert post(status_update("in-progress")).json()["outcome"] == "unchanged"  # never reopened
+    session.refresh_from_db()
+    assert session.status == Session.Status.COMPLETED
+
+
+def test_call_ending_in_an_error_fails_the_session(session):
+    post(status_update("ended", endedReason="pipeline-error-openai-llm-failed"))
+    session.refresh_from_db()
+    assert session.status == Session.Status.FAILED
+
+
+def test_end_of_call_report_stores_everything_once(session, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(report())
+    assert response.status_code == 200 and response.json()["outcome"] == "stored"
+    session.refresh_from_db()
+    assert turns(session) == [
+        ("interviewer", "Tell me about yourself."),
+        ("candidate", GOOD_ANSWERS[0]),
+        ("interviewer", "Tell me about a disagreement."),
+        ("candidate", GOOD_ANSWERS[1]),
+    ]
+    assert session.status == Session.Status.COMPLETED
+    assert session.ended_reason == "customer-ended-call"
+    assert session.recording_urls == {
+        "mono": "https://storage.vapi.ai/call-1-mono.wav",
+        "stereo": "https://storage.vapi.ai/call-1-stereo.wav",
+    }
+    assert session.started_at.isoformat() == "2026-03-01T10:00:00+00:00"
+    assert session.duration_seconds == 450
+    assert session.analysis_status != Session.AnalysisStatus.NONE
+    requested, analysis_status = session.analysis_requested_at, session.analysis_status
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = post(report())  # redelivery
+    assert again.status_code == 200
+    session.refresh_from_db()
+    assert len(turns(session)) == 4
+    assert session.analysis_requested_at == requested and session.analysis_status == analysis_status
+    assert callbacks == []  # no second analysis queued
+
+
+def test_report_completes_our_transcript_without_duplicating_it(session):
+    TurnFactory(session=session, index=0, role="interviewer", text="Tell me about yourself.", question_id="q1", source="vapi")
+    TurnFactory(session=session, index=1, role="candidate", text="I have spent six years", source="vapi")
+    TurnFactory(session=session, index=2, role="interviewer", text="Tell me about a disagreement.", question_id="q2", source="vapi")
+    post(report())
+    rows = list(session.turns.order_by("index"))
+    assert [(t.role, t.text) for t in rows] == turns(session)
+    # Ours kept (with their question ids), VAPI's final transcription of the answer, the last answer added.
+    assert [t.question_id for t in rows[:3]] == ["q1", "", "q2"]
+    assert rows[1].text == GOOD_ANSWERS[0]
+    assert (rows[3].role, rows[3].text, rows[3].source) == ("candidate", GOOD_ANSWERS[1], "report")
+
+
+def test_report_with_only_the_plain_transcript(session):
+    body = report()
+    body["message"]["artifact"] = {"transcript": "AI: Hello, shall we start?\nUser: Yes.\nLet's go.\nAI: Great."}
+    post(body)
+    assert turns(session) == [("interviewer", "Hello, shall we start?"), ("candidate", "Yes. Let's go."), ("interviewer", "Great.")]
+    session.refresh_from_db()
+    assert session.analysis_status == Session.AnalysisStatus.PENDING
+
+
+def test_report_without_answers_queues_no_analysis(session):
+    body = report()
+    body["message"]["artifact"] = {"messages": [{"role": "bot", "message": "Hello?"}]}
+    body["message"]["endedReason"] = "silence-timed-out"
+    assert post(body).json()["outcome"] == "stored"
+    session.refresh_from_db()
+    assert session.analysis_status == Session.AnalysisStatus.NONE
+    assert session.status == Session.Status.COMPLETED and turns(session) == [("interviewer", "Hello?")]
+
+
+def test_report_found_by_metadata(user):
+    session = SessionFactory(user=user)
+    body = report(call_id="call-9")
+    body["message"]["call"]["metadata"] = {"sessionId": str(session.pk)}
+    assert post(body).json()["outcome"] == "stored"
+    session.refresh_from_db()
+    assert session.call_id == "call-9" and len(turns(session)) == 4
+
+
+def test_unknown_call_and_unknown_types_are_acknowledged(session):
+    assert post(report(call_id="nobody")).json() == {"received": True, "type": "end-of-call-report", "outcome": "unknown_session"}
+    for kind in ("speech-update", "conversation-update", "transcript", "hang", ""):
+        response = post({"message": {"type": kind, "call": {"id": "call-1"}}})
+        assert response.status_code == 200 and response.json()["outcome"] == "ignored"
+    session.refresh_from_db()
+    assert session.status == Session.Status.LINKED and not session.turns.exists()
