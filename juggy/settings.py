@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SessionStatusEnum": "sessions_app.models.Session.Status",
         "InterviewStatusEnum": "interviews_app.models.Interview.Status",
+        "MediaStateEnum": "media_app.models.Media.State",
+        "MediaStructureStateEnum": "media_app.models.Media.StructureState",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
