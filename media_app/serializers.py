@@ -86,5 +86,5 @@ class MediaDetailSerializer(MediaListItemSerializer):
         read_only_fields = fields
 
 
-class MessageSerializer(serializers.Serializer):
+class MediaMessageSerializer(serializers.Serializer):
     message = serializers.CharField()

@@ -16,7 +16,7 @@ from media_app.serializers import (
     MediaListItemSerializer,
     MediaUploadInputSerializer,
     MediaUploadOutputSerializer,
-    MessageSerializer,
+    MediaMessageSerializer,
 )
 
 # Multipart framing around the file (boundaries, part headers, other fields) that Content-Length counts.
@@ -154,8 +154,8 @@ class MediaDeleteView(APIView):
             "their own copy of the resume text and structure, and their link to the media becomes null."
         ),
         parameters=[_MEDIA_UUID],
-        responses={200: MessageSerializer, 401: _UNAUTHENTICATED, 404: _NOT_FOUND},
+        responses={200: MediaMessageSerializer, 401: _UNAUTHENTICATED, 404: _NOT_FOUND},
     )
     def delete(self, request, media_uuid):
         services.media_delete(media=selectors.media_for_user(request.user, media_uuid))
-        return Response(MessageSerializer({"message": "media deleted successfully"}).data)
+        return Response(MediaMessageSerializer({"message": "media deleted successfully"}).data)
