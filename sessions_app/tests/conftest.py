@@ -35,3 +35,15 @@ def recruiter_client(client_for, recruiter):
 @pytest.fixture
 def other_recruiter_client(client_for, other_recruiter):
     return client_for(other_recruiter)
+
+
+@pytest.fixture
+def eager_celery():
+    """Run tasks in-process also in production mode: tests of the flow, not of the broker (the
+    production tests run a real worker)."""
+    from juggy.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous

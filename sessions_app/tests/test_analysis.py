@@ -5,7 +5,7 @@ from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory, TurnFactory, add_interview
 
 # The analysis is queued on commit: these tests commit (transaction=True) so the eager task runs.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager_celery")]
 
 
 def analysed_session(user, **kw):
