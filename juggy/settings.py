@@ -217,6 +217,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+        "sessions_app.vapi.schema.add_vapi_paths",
     ],
     "SCHEMA_PATH_PREFIX": "/",
 }
