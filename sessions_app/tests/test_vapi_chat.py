@@ -406,6 +406,32 @@ def test_upstream_failure_mid_stream_closes_gracefully(client, session, openai_s
     assert session.state["finished"] is True
 
 
+def test_caller_hanging_up_mid_reply_keeps_what_was_said(live_url, session, openai_settings):  # noqa: F811
+    session.plan = engine_for(AIConfig()).plan(session_job_context(session)).to_dict()
+    session.save(update_fields=["plan"])
+    words = [f"word{i}" for i in range(40)]
+    openai_settings.script(Reply(text=" ".join(words), token_delay=0.1))
+    parts = urlsplit(live_url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
+    body = {"model": "m", "stream": True, "messages": [SYSTEM], **call_body()}
+    conn.request("POST", "/v2/chat/completions", json.dumps(body), {"Authorization": f"Bearer {SECRET}", "Content-Type": "application/json"})
+    response = conn.getresponse()
+    received = b""
+    while b"word2" not in received:
+        received += response.read1(1024)
+    conn.sock.shutdown(2)  # the caller hangs up
+    conn.close()
+
+    assert openai_settings.wait_for("client_closed")  # the upstream generation was stopped too
+    deadline = time.monotonic() + 5
+    while not session.turns.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    text = session.turns.get().text
+    assert text.startswith("word0 word1 word2") and len(text.split()) < len(words)
+    session.refresh_from_db()
+    assert session.state["started"] is True and session.state["turn_count"] == 1
+
+
 def test_end_call_posted_to_control_url(client, user, openai_server, settings, monkeypatch):  # noqa: F811
     monkeypatch.setattr(outbound, "SPEECH_MARGIN_SECONDS", 0)
     monkeypatch.setattr(outbound, "SECONDS_PER_WORD", 0)

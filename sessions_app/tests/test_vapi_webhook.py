@@ -194,3 +194,20 @@ def test_unknown_call_and_unknown_types_are_acknowledged(session):
         assert response.status_code == 200 and response.json()["outcome"] == "ignored"
     session.refresh_from_db()
     assert session.status == Session.Status.LINKED and not session.turns.exists()
+
+
+def test_openapi_schema_documents_the_vapi_endpoints():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path_, operation in (
+        ("/v2/chat/completions", "vapi_chat_completions_v2"),
+        ("/v3/chat/completions", "vapi_chat_completions_v3"),
+        ("/vapi/webhook", "vapi_webhook"),
+    ):
+        post_ = schema["paths"][path_]["post"]
+        assert post_["operationId"] == operation
+        assert set(post_["responses"]) == {"200", "400", "401", "403", "405"}
+    chat = schema["paths"]["/v2/chat/completions"]["post"]["responses"]["200"]["content"]
+    assert set(chat) == {"text/event-stream", "application/json"}
+    assert schema["components"]["schemas"]["ChatCompletionRequest"]["required"] == ["messages"]

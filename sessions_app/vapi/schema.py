@@ -1,0 +1,250 @@
+"""OpenAPI for the VAPI endpoints. They are plain async Django views (not DRF), which drf-spectacular
+does not see, so this postprocessing hook adds them to the generated schema.
+
+Enabled by SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] += ["sessions_app.vapi.schema.add_vapi_paths"].
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.conf import settings
+
+ERROR = {
+    "type": "object",
+    "description": 'The one error shape: {"error": {"code", "message", "details"}}.',
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"nullable": True},
+            },
+            "required": ["code", "message", "details"],
+        }
+    },
+    "required": ["error"],
+}
+
+MESSAGE = {
+    "type": "object",
+    "properties": {
+        "role": {"type": "string", "enum": ["system", "user", "assistant", "tool"]},
+        "content": {
+            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}],
+            "nullable": True,
+            "description": "Text, or OpenAI content parts of which the text parts are read.",
+        },
+    },
+    "required": ["role"],
+}
+
+CHAT_REQUEST = {
+    "type": "object",
+    "description": (
+        "OpenAI chat-completions request as VAPI sends it (snake_case, passed through unchanged). System "
+        "messages are ignored: the interviewer's instructions come from the session. Unknown keys are "
+        "ignored. The session is found by `call.id` (older payloads: `call.callId`), else by `sessionId` "
+        "in `metadata`, `call.metadata` or `call.assistantOverrides.metadata`."
+    ),
+    "properties": {
+        "model": {"type": "string"},
+        "messages": {"type": "array", "items": MESSAGE, "minItems": 1},
+        "stream": {"type": "boolean", "default": False, "description": "VAPI always sends true."},
+        "temperature": {"type": "number"},
+        "max_tokens": {"type": "integer"},
+        "tools": {"type": "array", "items": {"type": "object"}, "description": "Ignored."},
+        "call": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "callId": {"type": "string", "description": "Older VAPI payloads."},
+                "monitor": {
+                    "type": "object",
+                    "properties": {"controlUrl": {"type": "string", "format": "uri"}},
+                },
+                "metadata": {"type": "object", "properties": {"sessionId": {"type": "string"}}},
+                "assistantOverrides": {"type": "object"},
+            },
+        },
+        "metadata": {"type": "object", "properties": {"sessionId": {"type": "string", "format": "uuid"}}},
+        "customer": {"type": "object"},
+        "phoneNumber": {"type": "object"},
+    },
+    "required": ["messages"],
+}
+
+COMPLETION = {
+    "type": "object",
+    "description": "`stream: false`: one OpenAI chat.completion.",
+    "properties": {
+        "id": {"type": "string"},
+        "object": {"type": "string", "enum": ["chat.completion"]},
+        "created": {"type": "integer"},
+        "model": {"type": "string"},
+        "choices": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "index": {"type": "integer"},
+                    "message": MESSAGE,
+                    "finish_reason": {"type": "string"},
+                },
+            },
+        },
+        "usage": {"type": "object"},
+    },
+}
+
+SSE = {
+    "type": "string",
+    "description": (
+        "Server-sent events: `data: {chat.completion.chunk}` per piece of text (the first with "
+        '`delta.role = "assistant"`), a last chunk with `finish_reason: "stop"`, then `data: [DONE]`. '
+        "Failures after the stream has started (the model failing, credits running out) are spoken as a "
+        "closing sentence in the stream, never an error status."
+    ),
+    "example": 'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o",'
+    '"choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}\n\ndata: [DONE]\n\n',
+}
+
+SERVER_MESSAGE = {
+    "type": "object",
+    "description": "A VAPI server message. Handled types: `status-update`, `end-of-call-report`; others are acknowledged and ignored.",
+    "properties": {
+        "message": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string"},
+                "status": {"type": "string", "description": "status-update: scheduled, queued, ringing, in-progress, forwarding, ended."},
+                "endedReason": {"type": "string"},
+                "startedAt": {"type": "string", "format": "date-time"},
+                "endedAt": {"type": "string", "format": "date-time"},
+                "call": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "artifact": {
+                    "type": "object",
+                    "properties": {
+                        "messages": {"type": "array", "items": {"type": "object"}},
+                        "messagesOpenAIFormatted": {"type": "array", "items": {"type": "object"}},
+                        "transcript": {"type": "string"},
+                        "recordingUrl": {"type": "string"},
+                        "stereoRecordingUrl": {"type": "string"},
+                    },
+                },
+            },
+            "required": ["type"],
+        }
+    },
+    "required": ["message"],
+}
+
+WEBHOOK_RESULT = {
+    "type": "object",
+    "properties": {
+        "received": {"type": "boolean"},
+        "type": {"type": "string"},
+        "outcome": {"type": "string", "enum": ["updated", "unchanged", "stored", "ignored", "unknown_session"]},
+    },
+    "required": ["received", "type", "outcome"],
+}
+
+SECURITY = [{"vapiBearer": []}, {"vapiSecretHeader": []}, {"bearerAuth": []}]
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _errors(bad_request: str) -> dict:
+    error = {"application/json": {"schema": _ref("VapiError")}}
+    return {
+        "400": {"description": bad_request, "content": error},
+        "401": {"description": "Neither the VAPI secret nor a token (`not_authenticated`).", "content": error},
+        "403": {"description": "A user token instead of a service token (`service_token_required`).", "content": error},
+        "405": {"description": "Only POST.", "content": error},
+    }
+
+
+def _chat(kind: str, version: str) -> dict:
+    billing = (
+        "Charges the user one credit (VAPI_CREDITS_PER_MINUTE) per started minute of the call, idempotently per "
+        "call and minute; when the credits run out the interviewer closes politely and ends the call."
+        if kind == "standard"
+        else "Enterprise assessments: the template drives the questions; no user credits; no feedback to the candidate."
+    )
+    return {
+        "post": {
+            "operationId": f"vapi_chat_completions_{version}",
+            "summary": f"Live interview turn for {kind} sessions (VAPI custom LLM)",
+            "description": (
+                f"OpenAI-compatible chat completions for VAPI: configure `https://<host>/{version}` as the "
+                "assistant's custom-LLM URL. Authenticate with the VAPI secret (`Authorization: Bearer` or the "
+                "VAPI_SECRET_HEADER header) or a service token. The interviewer's reply streams as SSE; every turn "
+                "is stored once, in order, in the session's transcript. An unknown call, a session of the other "
+                f"kind or a cancelled session gets a spoken apology in the same format. {billing}"
+            ),
+            "tags": ["live interview"],
+            "security": SECURITY,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ChatCompletionRequest")}}},
+            "responses": {
+                "200": {
+                    "description": "The interviewer's reply.",
+                    "content": {
+                        "text/event-stream": {"schema": copy.deepcopy(SSE)},
+                        "application/json": {"schema": _ref("ChatCompletion")},
+                    },
+                },
+                **_errors("Body not JSON, or no `messages` (`malformed_request`, `invalid`)."),
+            },
+        }
+    }
+
+
+def add_vapi_paths(result, generator, request, public):
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(
+        {
+            "ChatCompletionRequest": copy.deepcopy(CHAT_REQUEST),
+            "ChatCompletion": copy.deepcopy(COMPLETION),
+            "VapiServerMessage": copy.deepcopy(SERVER_MESSAGE),
+            "VapiWebhookResult": copy.deepcopy(WEBHOOK_RESULT),
+            "VapiError": copy.deepcopy(ERROR),
+        }
+    )
+    schemes = result["components"].setdefault("securitySchemes", {})
+    schemes.setdefault("vapiBearer", {"type": "http", "scheme": "bearer", "description": "The VAPI secret (VAPI_SECRET)."})
+    schemes.setdefault(
+        "vapiSecretHeader",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": settings.VAPI_SECRET_HEADER,
+            "description": "The VAPI secret in the legacy header (its name is VAPI_SECRET_HEADER).",
+        },
+    )
+    paths = result.setdefault("paths", {})
+    paths["/v2/chat/completions"] = _chat("standard", "v2")
+    paths["/v3/chat/completions"] = _chat("enterprise", "v3")
+    paths["/vapi/webhook"] = {
+        "post": {
+            "operationId": "vapi_webhook",
+            "summary": "VAPI server messages",
+            "description": (
+                "Set as the assistant's server URL. `status-update` moves the session's status forward "
+                "(in-progress -> in_progress, ended -> completed, or failed when the call ended in an error). "
+                "`end-of-call-report` stores the final transcript (completing ours, never duplicating it), "
+                "recording URLs, ended reason, start, end and duration, then queues the analysis. "
+                "Redelivered messages change nothing. Unknown types and calls are acknowledged with 200."
+            ),
+            "tags": ["live interview"],
+            "security": SECURITY,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("VapiServerMessage")}}},
+            "responses": {
+                "200": {"description": "Acknowledged.", "content": {"application/json": {"schema": _ref("VapiWebhookResult")}}},
+                **_errors("Body not JSON, or no `message` object (`malformed_request`, `invalid`)."),
+            },
+        }
+    }
+    return result
