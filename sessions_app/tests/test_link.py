@@ -101,6 +101,9 @@ def test_service_token_links_any_session(service_client, user):
     assert link(service_client, session).status_code == 200
 
 
+# PostgreSQL only: the in-memory SQLite test database (shared cache) reports "table is locked" to a
+# concurrent writer instead of waiting; a file SQLite database serialises the writers (IMMEDIATE).
+@pytest.mark.production
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_links_of_one_call_to_two_sessions_link_only_one(make_user):
     owner = make_user(username="racer")
