@@ -14,9 +14,9 @@ from media_app.models import Media
 from media_app.serializers import (
     MediaDetailSerializer,
     MediaListItemSerializer,
+    MediaMessageSerializer,
     MediaUploadInputSerializer,
     MediaUploadOutputSerializer,
-    MediaMessageSerializer,
 )
 
 # Multipart framing around the file (boundaries, part headers, other fields) that Content-Length counts.
