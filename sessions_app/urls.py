@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sessions_app import views
 from sessions_app.listings import VERSIONS, SessionListView
@@ -17,4 +17,6 @@ urlpatterns = [
         path(version.path, SessionListView.as_view(listing=name), name=f"session-list-{name}")
         for name, version in VERSIONS.items()
     ),
+    # The VAPI custom-LLM endpoints and webhook (/v2, /v3 chat completions).
+    path("", include("sessions_app.vapi.urls")),
 ]
