@@ -235,15 +235,17 @@ def session_create_enterprise(
     *,
     user: User,
     template: AssessmentTemplate,
-    candidate: Candidate,
+    candidate: Candidate | None = None,
+    candidate_data: dict[str, str] | None = None,
     media_id=None,
     plan_now: bool = False,
 ) -> Session:
-    """An assessment of `candidate` against `template`, owned by the recruiter `user` and billed to
-    the template's organisation. The caller has already checked that `user` works there."""
+    """An assessment of a candidate (an existing one, or found/created from `candidate_data`) against
+    `template`, owned by the recruiter `user` and billed to the template's organisation. The caller has
+    already checked that `user` works for that organisation."""
     if not template.is_active:
         raise Conflict("This assessment template is archived.", code="template_inactive")
-    if candidate.organisation_id != template.organisation_id:
+    if candidate is not None and candidate.organisation_id != template.organisation_id:
         raise BadRequest("The candidate belongs to another organisation.", code="candidate_organisation_mismatch")
     media = _resume_from_media(user=user, media_id=media_id)
     session = Session(
@@ -251,7 +253,7 @@ def session_create_enterprise(
         kind=Session.Kind.ENTERPRISE,
         organisation=template.organisation,
         template=template,
-        candidate=candidate,
+        candidate=candidate or Candidate(organisation=template.organisation, **(candidate_data or {})),
         assessment_area=template.role,
         context={"target_role": template.role, "target_company": template.organisation.name},
         media=media,
@@ -259,8 +261,12 @@ def session_create_enterprise(
         resume_data=media.structured if media else None,
     )
     if plan_now:
+        # Before the transaction: an LLM call must not hold the write lock.
         session.plan = _generate_plan(session).to_dict()
-    session.save()
+    with transaction.atomic():
+        if candidate is None:
+            session.candidate = candidate_get_or_create(organisation=template.organisation, **(candidate_data or {}))
+        session.save()
     return session
 
 
