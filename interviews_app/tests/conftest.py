@@ -40,3 +40,15 @@ def candidate_client():
         return client
 
     return build
+
+
+@pytest.fixture
+def eager_celery():
+    """Run tasks in-process also in production mode, for tests about the result, not the transport
+    (test_production covers the real worker)."""
+    from juggy.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -6,7 +6,7 @@ from django.urls import reverse
 from interviews_app.models import Interview
 from interviews_app.tests.conftest import ANSWER
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager_celery")]
 
 
 @pytest.fixture

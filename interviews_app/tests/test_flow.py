@@ -8,7 +8,7 @@ from interviews_app.models import Interview
 from interviews_app.tests.conftest import ANSWER
 from interviews_app.tests.factories import JOB_DESCRIPTION
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager_celery")]
 
 ROOM = "interview-room-123"
 

@@ -80,7 +80,7 @@ def test_summary_pending_is_202_until_the_task_runs(
     assert queued == [sid]
 
 
-def test_failed_summary_is_queued_again(api_client, create_interview, django_capture_on_commit_callbacks, monkeypatch):
+def test_failed_summary_is_queued_again(eager_celery, api_client, create_interview, django_capture_on_commit_callbacks, monkeypatch):
     from interviews_app import services
     from juggy.ai import AIError
 
