@@ -104,12 +104,13 @@ def interview_create(
     with transaction.atomic():
         interview.room = livekit.room_ensure(owner=owner, name=room_name)
         interview.save()
-    token = livekit.room_pass_issue(
-        room_name=room_name,
-        identity=candidate_id,
-        name=candidate_name,
-        scope={"interview": str(interview.id)},
-    )
+        # Inside the transaction: if the pass cannot be issued, no interview is left without one.
+        token = livekit.room_pass_issue(
+            room_name=room_name,
+            identity=candidate_id,
+            name=candidate_name,
+            scope={"interview": str(interview.id)},
+        )
     return CreatedInterview(interview=interview, candidate_token=token)
 
 
