@@ -104,7 +104,7 @@ class LiveServer:
         return await asyncio.to_thread(self.request, method, path, token=token, body=body)
 
     def websocket(self, path: str = "/ws/interview"):
-        # Browsers send Origin; the server's AllowedHostsOriginValidator requires it.
+        # Sent as a browser would; clients without an Origin are accepted too (juggy/asgi.py).
         return websockets.connect(f"ws://{self.host}{path}", origin=f"http://127.0.0.1:{self.port}", open_timeout=10)
 
 
