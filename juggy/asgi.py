@@ -14,7 +14,6 @@ from django.conf import settings  # noqa: E402
 from juggy.routing import websocket_urlpatterns  # noqa: E402
 
 
-
 class WebSocketOriginValidator(OriginValidator):
     """Browsers must come from one of our hosts or a CORS-allowed frontend origin. A client that sends
     no Origin (a server, a CLI, a LiveKit agent) is not a browser, so there is no cross-site request to
