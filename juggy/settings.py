@@ -249,8 +249,8 @@ STT_MAX_DURATION_SECONDS = env.float("STT_MAX_DURATION_SECONDS", default=600.0)
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 MEDIA_PARSE_MAX_PAGES = env.int("MEDIA_PARSE_MAX_PAGES", default=200)
 MEDIA_PARSE_TIMEOUT_SECONDS = env.float("MEDIA_PARSE_TIMEOUT_SECONDS", default=30.0)
-
 MEDIA_PARSE_MAX_MEMORY_MB = env.int("MEDIA_PARSE_MAX_MEMORY_MB", default=512)
+
 # --- VAPI -----------------------------------------------------------------------------------------
 VAPI_SECRET = env.str("VAPI_SECRET", default="")
 VAPI_SECRET_HEADER = env.str("VAPI_SECRET_HEADER", default="X-Vapi-Secret")
