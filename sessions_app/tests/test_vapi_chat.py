@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import openai
 import pytest
+from django.db import OperationalError
 from django.urls import include, path
 from django.utils import timezone
 
@@ -205,6 +206,17 @@ def test_wrong_kind_gets_an_apology(enterprise_client, client, user, session):
     text, _ = stream(client, [], call_body("call-ent"))  # an enterprise session on /v2
     assert "can't find the interview" in text
     assert not TranscriptTurn.objects.exists()
+
+
+def test_database_trouble_before_the_reply_gets_an_apology(client, session, monkeypatch, caplog):
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("sessions_app.vapi.services.vapi_turn_prepare", locked)
+    text, chunks = stream(client, [], call_body())
+    assert "not available right now" in text and text.endswith("Goodbye.")
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert any(r.levelname == "ERROR" and r.name == "juggy.vapi" for r in caplog.records)
 
 
 def test_cancelled_session_gets_an_apology(client, session):

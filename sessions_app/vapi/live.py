@@ -21,6 +21,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, replace
 
 from channels.db import database_sync_to_async
+from django.db import DatabaseError
 
 from juggy.ai import TurnDone, TurnResult, get_engine
 from juggy.ai.errors import AIError
@@ -100,7 +101,14 @@ class LiveTurn:
     async def _finish(
         self, pending: asyncio.Future, text: str, result: TurnResult | None, closing: str | None
     ) -> None:
-        index = await pending
+        try:
+            await self._store_reply(await pending, text, result, closing)
+        except DatabaseError:
+            # The words are out already; failing here would only cut the stream before [DONE]. The
+            # end-of-call report brings the turns back (see docs/vapi.md, "Webhook").
+            logger.exception("session %s: could not store the turn", self.session_id)
+
+    async def _store_reply(self, index: int, text: str, result: TurnResult | None, closing: str | None) -> None:
         if not text:
             return
         prepared, engine = self.prepared, get_engine()
@@ -145,9 +153,10 @@ async def live_turn_start(request: ChatRequest, kind: str, path: str) -> LiveTur
     end = get_engine().end_call_phrase
     try:
         prepared, why = await database_sync_to_async(_find_and_prepare)(request, kind)
-    except (AIError, ApiError) as exc:
-        # The plan could not be made (model down): the caller hears an apology, VAPI still gets a stream.
-        logger.warning("%s: no interviewer for call %r: %s", path, request.call_id, exc)
+    except (AIError, ApiError, DatabaseError) as exc:
+        # The plan could not be made (model down) or the database is unreachable or overloaded: the
+        # caller hears an apology rather than silence, and VAPI still gets a well-formed stream.
+        logger.error("%s: no interviewer for call %r: %r", path, request.call_id, exc)
         return LiveTurn(request, kind, fixed_text=f"{UNAVAILABLE_APOLOGY} {end}", end_after_fixed=True)
     if prepared is None:
         logger.warning("%s: apology for call %r (sessionId %r): %s", path, request.call_id, request.session_ref, why)

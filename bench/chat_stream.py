@@ -1,0 +1,295 @@
+"""Chat-completions proxy overhead: our /v2/chat/completions versus the upstream model it streams from.
+
+    .venv/bin/python bench/chat_stream.py [--tokens 40] [--pace-ms 20] [--first-token-ms 250]
+                                          [--concurrency 1,50,200] [--turns 3] [--database-url URL]
+
+Three processes, so that client, server and upstream do not share one interpreter lock:
+- the upstream: juggy.ai's loopback OpenAI-compatible server, streaming `--tokens` words, the first after
+  `--first-token-ms`, then one every `--pace-ms` (a model's pace);
+- our server: daphne serving juggy.asgi, AI_PROVIDER=openai pointed at that upstream, on its own SQLite
+  database (or `--database-url`);
+- this client: the real `openai` AsyncOpenAI client.
+
+At each concurrency C, C workers each run `--turns` streams back to back (starts spread over one stream's
+duration, so the load is C streams in flight, not one burst of C connects), first straight from the
+upstream, then through our endpoint (a mid-interview turn of a linked, funded /v2 session, after an
+unmeasured opening turn). Time to first token (first non-empty content) and total time (until [DONE])
+are reported as medians and p95, and as ratios ours / direct. Targets: TTFT ratio <= 1.05 at 1 stream,
+<= 1.2 at 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-vapi-secret"
+ANSWER = (
+    "At Acme I rebuilt the billing API on PostgreSQL and Celery; p95 latency went from 800 to 120 ms after I "
+    "added the right indexes and moved slow work to workers, and I documented the trade-offs for the team."
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listening on port {port} after {timeout} s")
+
+
+# --- the upstream (child process) ------------------------------------------------------------------
+
+
+def serve_upstream(port_file: str, tokens: int, pace: float, first: float) -> None:
+    from juggy.ai.testing.openai_server import OpenAITestServer, Reply
+
+    text = " ".join(f"tok{i}" for i in range(tokens))
+    server = OpenAITestServer(default=Reply(text=text, first_token_delay=first, token_delay=pace)).start()
+    Path(port_file).write_text(str(server.port))
+    signal.sigwait({signal.SIGTERM, signal.SIGINT})
+    server.stop()
+
+
+# --- measuring ---------------------------------------------------------------------------------------
+
+
+async def one_stream(client, messages, extra) -> tuple[float, float]:
+    start = time.perf_counter()
+    first = None
+    stream = await client.chat.completions.create(model="gpt-4o", messages=messages, stream=True, extra_body=extra)
+    async for chunk in stream:
+        if first is None and chunk.choices and chunk.choices[0].delta.content:
+            first = time.perf_counter() - start
+    return first if first is not None else float("nan"), time.perf_counter() - start
+
+
+async def run_workers(concurrency: int, turns: int, spread: float, make_request) -> list[tuple[float, float]]:
+    results: list[tuple[float, float]] = []
+
+    async def worker(w: int) -> None:
+        await asyncio.sleep(random.uniform(0, spread) if concurrency > 1 else 0)
+        for t in range(turns):
+            client, messages, extra = await make_request(w, t)
+            results.append(await one_stream(client, messages, extra))
+
+    await asyncio.gather(*(worker(w) for w in range(concurrency)))
+    return results
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def summary(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+# --- our side: sessions in the server's database ----------------------------------------------------
+
+
+def setup_django(database_url: str) -> None:
+    os.environ.update({"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "juggy.settings"})
+    import django
+
+    django.setup()
+
+
+def make_sessions(count: int, round_name: str) -> list[str]:
+    """Funded, linked /v2 sessions with their plan made (so no model call plans them mid-benchmark)."""
+    from juggy.accounts.models import User
+    from juggy.accounts.services import credit_account_for_user, credits_grant
+    from juggy.ai.config import AIConfig
+    from juggy.ai.engine import engine_for
+    from sessions_app.models import Session
+    from sessions_app.services import session_job_context
+
+    engine = engine_for(AIConfig())  # the built-in planner: instant and offline
+    user, _ = User.objects.get_or_create(username="bench")
+    credits_grant(account=credit_account_for_user(user), amount=100 * count, idempotency_key=f"bench-{round_name}")
+    calls = []
+    for i in range(count):
+        session = Session(
+            user=user,
+            context={"target_role": "Backend engineer", "job_description": "Django, PostgreSQL, Celery."},
+            call_id=f"bench-{round_name}-{i}",
+            status=Session.Status.LINKED,
+        )
+        session.plan = engine.plan(session_job_context(session)).to_dict()
+        session.save()
+        calls.append(session.call_id)
+    return calls
+
+
+SYSTEM = {"role": "system", "content": "VAPI's own prompt, ignored by Juggy."}
+
+
+async def measure_level(concurrency, turns, spread, direct, ours, server_pid) -> tuple:
+    from asgiref.sync import sync_to_async
+
+    async def direct_request(w, t):
+        return direct, [SYSTEM, {"role": "user", "content": ANSWER}], None
+
+    calls = await sync_to_async(make_sessions)(concurrency * turns, f"c{concurrency}-{time.time_ns()}")
+
+    async def our_request(w, t):
+        extra = {"call": {"id": calls[w * turns + t]}}
+        # The opening turn first (unmeasured): the measured one is a typical mid-interview turn.
+        stream = await ours.chat.completions.create(model="gpt-4o", messages=[SYSTEM], stream=True, extra_body=extra)
+        opening = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+        return ours, [SYSTEM, {"role": "assistant", "content": opening}, {"role": "user", "content": ANSWER}], extra
+
+    direct_results = await run_workers(concurrency, turns, spread, direct_request)
+    cpu = cpu_seconds(server_pid)
+    our_results = await run_workers(concurrency, turns, spread, our_request)
+    # Our server's CPU per stream, openings included: where the time goes when cores are short.
+    cpu_per_stream = (cpu_seconds(server_pid) - cpu) / (2 * len(our_results))
+    return (
+        concurrency,
+        len(our_results),
+        summary([r[0] for r in direct_results]),
+        summary([r[0] for r in our_results]),
+        summary([r[1] for r in direct_results]),
+        summary([r[1] for r in our_results]),
+        cpu_per_stream,
+    )
+
+
+async def measure(args, upstream_url: str, ours_url: str, server_pid: int) -> list[tuple]:
+    import httpx2
+    import openai
+
+    # Enough pooled connections for every stream in flight (the default pool would queue them).
+    limits = httpx2.Limits(max_connections=2000, max_keepalive_connections=2000)
+    http = openai.DefaultAsyncHttpx2Client(limits=limits, timeout=120)
+    direct = openai.AsyncOpenAI(base_url=f"{upstream_url}/v1", api_key="sk-loopback-test", max_retries=0, http_client=http)
+    ours = openai.AsyncOpenAI(base_url=f"{ours_url}/v2", api_key=SECRET, max_retries=0, http_client=http)
+    spread = args.first_token_ms / 1000 + args.tokens * args.pace_ms / 1000
+    rows = []
+    for concurrency in args.concurrency:
+        turns = args.turns if concurrency > 1 else max(args.turns, 10)
+        rows.append(await measure_level(concurrency, turns, spread, direct, ours, server_pid))
+        print_row(rows[-1])
+    return rows
+
+
+def print_row(row) -> None:
+    c, n, d_ttft, o_ttft, d_total, o_total, cpu = row
+    print(
+        f"{c:>5} {n:>6}  TTFT direct {d_ttft[0] * 1000:7.1f} ms (p95 {d_ttft[1] * 1000:7.1f})  ours "
+        f"{o_ttft[0] * 1000:7.1f} ms (p95 {o_ttft[1] * 1000:7.1f})  ratio {o_ttft[0] / d_ttft[0]:5.3f}   |   total "
+        f"direct {d_total[0] * 1000:7.1f} ms  ours {o_total[0] * 1000:7.1f} ms  ratio {o_total[0] / d_total[0]:5.3f}"
+        f"   |   server CPU {cpu * 1000:5.1f} ms/stream",
+        flush=True,
+    )
+
+
+def vapi_routes_env(workdir: Path) -> dict[str, str]:
+    """Environment that makes daphne serve the VAPI routes: none needed once the root URLconf includes
+    sessions_app.vapi.urls; until then a settings module in `workdir` puts them in front."""
+    urls = (ROOT / "juggy" / "urls.py").read_text()
+    if "sessions_app.vapi.urls" in urls:
+        return {}
+    (workdir / "bench_urls.py").write_text(
+        "from django.urls import include, path\n"
+        'urlpatterns = [path("", include("sessions_app.vapi.urls")), path("", include("juggy.urls"))]\n'
+    )
+    (workdir / "bench_settings.py").write_text('from juggy.settings import *  # noqa\nROOT_URLCONF = "bench_urls"\n')
+    return {"DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": f"{workdir}:{ROOT}"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tokens", type=int, default=40)
+    parser.add_argument("--pace-ms", type=float, default=20.0)
+    parser.add_argument("--first-token-ms", type=float, default=250.0)
+    parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 50, 200])
+    parser.add_argument("--turns", type=int, default=3, help="measured streams per worker (at least 10 at 1 stream)")
+    parser.add_argument("--database-url", default="", help="default: a fresh SQLite file (embedded mode)")
+    parser.add_argument("--serve-upstream", metavar="PORT_FILE", help=argparse.SUPPRESS)  # the child process
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.serve_upstream:
+        serve_upstream(args.serve_upstream, args.tokens, args.pace_ms / 1000, args.first_token_ms / 1000)
+        return
+
+    # A SIGTERM (e.g. from `timeout`) must still run the cleanup below, or the children outlive us.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    workdir = Path(tempfile.mkdtemp(prefix="juggy-bench-"))
+    database_url = args.database_url or f"sqlite:///{workdir / 'db.sqlite3'}"
+    base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "AI_PROVIDER")}
+    base_env.update(JUGGY_ENV_FILE=str(workdir / "none.env"), SECRET_KEY="bench", LOG_LEVEL="WARNING", JUGGY_VAR_DIR=str(workdir))
+    port_file = workdir / "upstream.port"
+    upstream = subprocess.Popen(
+        [sys.executable, __file__, "--serve-upstream", str(port_file), "--tokens", str(args.tokens),
+         "--pace-ms", str(args.pace_ms), "--first-token-ms", str(args.first_token_ms)],
+        env=base_env, cwd=ROOT,
+    )
+    server = None
+    try:
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        upstream_url = f"http://127.0.0.1:{port_file.read_text()}"
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], check=True, cwd=ROOT, env={**base_env, "DATABASE_URL": database_url})
+        port = free_port()
+        server_env = {
+            **base_env,
+            "DATABASE_URL": database_url,
+            "AI_PROVIDER": "openai",
+            "OPENAI_API_KEY": "sk-loopback-test",
+            "OPENAI_BASE_URL": f"{upstream_url}/v1",
+            "OPENAI_MAX_RETRIES": "0",
+            "VAPI_SECRET": SECRET,
+            **vapi_routes_env(workdir),
+        }
+        daphne = str(Path(sys.executable).parent / "daphne")
+        server = subprocess.Popen([daphne, "-v", "0", "-b", "127.0.0.1", "-p", str(port), "juggy.asgi:application"], env=server_env, cwd=ROOT)
+        wait_for_port(port)
+        os.environ.update(JUGGY_ENV_FILE=base_env["JUGGY_ENV_FILE"], SECRET_KEY="bench", JUGGY_VAR_DIR=str(workdir), LOG_LEVEL="WARNING")
+        os.environ.pop("REDIS_URL", None)
+        setup_django(database_url)
+        print(
+            f"upstream: {args.tokens} tokens, first after {args.first_token_ms:g} ms, then one every {args.pace_ms:g} ms; "
+            f"database: {database_url.split('://')[0]}; CPUs: {os.cpu_count()}"
+        )
+        print("    C    runs  (medians; ratio = ours / direct)")
+        asyncio.run(measure(args, upstream_url, f"http://127.0.0.1:{port}", server.pid))
+    finally:
+        for process in (server, upstream):
+            if process is not None:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+if __name__ == "__main__":
+    main()
