@@ -9,7 +9,9 @@ from django.urls import include, path
 from sessions_app.models import Session, TranscriptTurn
 from sessions_app.tests.factories import GOOD_ANSWERS, SessionFactory, TurnFactory
 
-pytestmark = pytest.mark.django_db
+# transaction=True: the views reach the database through channels' database_sync_to_async, which closes
+# connections between calls (CONN_MAX_AGE=0), and so cannot run inside a test's wrapping transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SECRET = "vapi-test-secret"
 
