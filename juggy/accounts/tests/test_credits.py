@@ -105,8 +105,13 @@ def test_fifty_concurrent_charges_leave_the_exact_balance(user):
     account = credit_account_for_user(user)
     credits_grant(account=account, amount=1000)
 
-    # 50 distinct charges of 7 plus each repeated with the same key: 50 count, the repeats don't.
-    errors = _run_in_threads(100, lambda i: credits_charge(account=account, amount=7, idempotency_key=f"c{i % 50}"))
+    def charge_twice(i):
+        # The repeat of the same charge (a client retry) must count once, even under contention.
+        credits_charge(account=account, amount=7, idempotency_key=f"c{i}")
+        credits_charge(account=account, amount=7, idempotency_key=f"c{i}")
+
+    # 50 threads (each its own connection; PostgreSQL's default limit is 100) charging at once.
+    errors = _run_in_threads(50, charge_twice)
     assert errors == []
     account.refresh_from_db()
     assert account.balance == 1000 - 50 * 7
