@@ -77,10 +77,14 @@ def serve_upstream(port_file: str, tokens: int, pace: float, first: float) -> No
 async def one_stream(client, messages, extra) -> tuple[float, float]:
     start = time.perf_counter()
     first = None
+    text = []
     stream = await client.chat.completions.create(model="gpt-4o", messages=messages, stream=True, extra_body=extra)
     async for chunk in stream:
-        if first is None and chunk.choices and chunk.choices[0].delta.content:
-            first = time.perf_counter() - start
+        if chunk.choices and chunk.choices[0].delta.content:
+            first = first if first is not None else time.perf_counter() - start
+            text.append(chunk.choices[0].delta.content)
+    if any(p in "".join(text) for p in ("not available right now", "technical problem", "can't find")):
+        raise RuntimeError(f"an apology instead of the interviewer: {''.join(text)[:80]!r}")
     return first if first is not None else float("nan"), time.perf_counter() - start
 
 
