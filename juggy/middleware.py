@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.deprecation import MiddlewareMixin
 
 from juggy.errors import ApiError, json_error
 
@@ -11,29 +12,22 @@ logger = logging.getLogger("juggy.errors")
 # Browser UIs keep Django's own slash handling (and its HTML pages).
 _SLASH_EXEMPT = ("/admin/", "/api/docs/", "/static/", "/files/")
 
+# Both middlewares are MiddlewareMixin-based, so they run sync and async: an async view (the streaming
+# chat completions) is not pushed through a thread hop per middleware.
 
-class OptionalTrailingSlashMiddleware:
+
+class OptionalTrailingSlashMiddleware(MiddlewareMixin):
     """The API contract has no trailing slashes; accept them anyway by resolving without one."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         path = request.path_info
         if len(path) > 1 and path.endswith("/") and not path.startswith(_SLASH_EXEMPT):
             request.path_info = path.rstrip("/") or "/"
-        return self.get_response(request)
 
 
-class JsonExceptionMiddleware:
+class JsonExceptionMiddleware(MiddlewareMixin):
     """Last line of defence: an exception escaping a view becomes JSON in the one error shape,
     also with DEBUG on (Django's technical 500 page is HTML)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if request.path_info.startswith("/admin/") and settings.DEBUG:
