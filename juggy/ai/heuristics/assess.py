@@ -22,7 +22,7 @@ OUTCOME_RE = re.compile(
     r"\b(reduc\w*|increas\w*|improv\w*|sav(?:ed|ing)|cut|launch\w*|shipp\w*|deliver\w*|grew|grow\w*|"
     r"achiev\w*|resolv\w*|fix(?:ed)?|recover\w*|won|closed|exceed\w*|prevent\w*|stabilis\w*|stabiliz\w*|"
     r"lower\w*|rais\w*|result\w*|outcome|impact|led to|so that|as a result|which meant|discharged|"
-    r"adopted|retention|revenue|feedback was)\b",
+    r"adopted|retention|revenue|feedback was|dropp\w*|fell|halv\w*|doubl\w*|tripl\w*|went (?:down|up) by)\b",
     re.I,
 )
 SITUATION_RE = re.compile(
