@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from juggy.ai.heuristics.extract import JobProfile, build_profile
+from juggy.ai.heuristics.extract import JobProfile, build_profile, find_skills
 from juggy.ai.heuristics.lexicon import field_label
 from juggy.ai.heuristics.text import content_stems
 from juggy.ai.types import Competency, JobContext, Plan, Question
@@ -152,7 +152,7 @@ def background(ctx: JobContext, profile: JobProfile) -> list[str]:
         where += f" at {recent.company}" if recent.company else ""
         out.append(f"In your most recent position{where}, what is the most significant thing you delivered, and what was your part in it?")
     else:
-        out.append(f"Tell me about the experience that has best prepared you for the {ctx.target_role or 'role'}.")
+        out.append(f"Tell me about the experience that has best prepared you for {f'the {ctx.target_role} role' if ctx.target_role else 'this role'}.")
     shared = [k for k in profile.shared_skills if k.lower() not in GENERIC_TERMS and k.lower() not in ctx.target_role.lower()]
     if shared:
         skill = shared[0]
@@ -167,7 +167,8 @@ def background(ctx: JobContext, profile: JobProfile) -> list[str]:
 def _skill_pair(ctx: JobContext, profile: JobProfile, used: list[str]) -> tuple[str, str]:
     """The two skills the technical questions probe: concrete, not the role title, not already asked about."""
     title = ctx.target_role.lower()
-    taken = {u.lower() for u in used}
+    # The assessment area is placed by the caller, and only when it names a skill.
+    taken = {u.lower() for u in used} | {ctx.assessment_area.strip().lower()}
     terms = [
         k for k in profile.keywords
         if len(k) <= 40 and k.lower() not in GENERIC_TERMS and k.lower() not in title and k.lower() not in taken
@@ -181,8 +182,11 @@ def practice_plan(ctx: JobContext, profile: JobProfile) -> list[Question]:
     items: list[tuple[str, str]] = [("introduction", introduction(ctx))]
     items += [("background", text) for text in background(ctx, profile)]
     kw, kw2 = _skill_pair(ctx, profile, [k for k in profile.shared_skills if k in items[-1][1]])
-    if ctx.assessment_area.strip() and ctx.assessment_area.strip().lower() != kw.lower():
-        kw2, kw = kw, ctx.assessment_area.strip()
+    area = ctx.assessment_area.strip()
+    # The assessment area leads only when it names a skill ("Kubernetes"); a broad area ("Backend
+    # engineering") reads wrongly in "a piece of work where you used ...".
+    if area and area.lower() != kw.lower() and any(s.term.lower() == area.lower() for s in find_skills(area)):
+        kw2, kw = kw, area
     items += [("technical", TECHNICAL[fld][0].format(kw=kw)), ("technical", TECHNICAL[fld][1].format(kw2=kw2))]
     senior = profile.years is not None and profile.years >= 6
     items.append(("behavioural", LEAD_BEHAVIOURAL if senior else BEHAVIOURAL.get(fld, BEHAVIOURAL["general"])))
