@@ -1,20 +1,27 @@
 """Chat-completions proxy overhead: our /v2/chat/completions versus the upstream model it streams from.
 
     .venv/bin/python bench/chat_stream.py [--tokens 40] [--pace-ms 20] [--first-token-ms 250]
-                                          [--concurrency 1,50,200] [--turns 3] [--database-url URL]
+                                          [--concurrency 1,50,200] [--turns 3]
+                                          [--database-url URL [--redis-url URL]]
+
+Production mode (what the targets are about): `--database-url postgres://... --redis-url redis://...`;
+without them the server runs embedded (SQLite file, in-memory channel layer).
 
 Three processes, so that client, server and upstream do not share one interpreter lock:
 - the upstream: juggy.ai's loopback OpenAI-compatible server, streaming `--tokens` words, the first after
   `--first-token-ms`, then one every `--pace-ms` (a model's pace);
 - our server: daphne serving juggy.asgi, AI_PROVIDER=openai pointed at that upstream, on its own SQLite
   database (or `--database-url`);
-- this client: the real `openai` AsyncOpenAI client.
+- this client: a minimal raw-asyncio HTTP/SSE reader, the same for both paths, so that what is compared
+  is the server and not the client's parsing (the `openai` client's per-chunk pydantic models would cost
+  this process more CPU than our server at 200 streams). The real `openai` client is what the tests use.
 
 At each concurrency C, C workers each run `--turns` streams back to back (starts spread over one stream's
 duration, so the load is C streams in flight, not one burst of C connects), first straight from the
 upstream, then through our endpoint (a mid-interview turn of a linked, funded /v2 session, after an
 unmeasured opening turn). Time to first token (first non-empty content) and total time (until [DONE])
-are reported as medians and p95, and as ratios ours / direct. Targets: TTFT ratio <= 1.05 at 1 stream,
+are reported as medians and p95, and as ratios ours / direct, with the CPU that our server, this client
+and the upstream spent per stream. Targets: TTFT ratio <= 1.05 at 1 stream,
 <= 1.2 at 200.
 """
 
@@ -22,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import signal
@@ -32,6 +40,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-vapi-secret"
@@ -74,18 +83,71 @@ def serve_upstream(port_file: str, tokens: int, pace: float, first: float) -> No
 # --- measuring ---------------------------------------------------------------------------------------
 
 
-async def one_stream(client, messages, extra) -> tuple[float, float]:
-    start = time.perf_counter()
-    first = None
-    text = []
-    stream = await client.chat.completions.create(model="gpt-4o", messages=messages, stream=True, extra_body=extra)
-    async for chunk in stream:
-        if chunk.choices and chunk.choices[0].delta.content:
-            first = first if first is not None else time.perf_counter() - start
-            text.append(chunk.choices[0].delta.content)
-    if any(p in "".join(text) for p in ("not available right now", "technical problem", "can't find")):
-        raise RuntimeError(f"an apology instead of the interviewer: {''.join(text)[:80]!r}")
-    return first if first is not None else float("nan"), time.perf_counter() - start
+class SSEClient:
+    """A deliberately light HTTP/1.1 + SSE reader (raw asyncio streams, one connection per stream), used
+    for both paths, so that at 200 streams the client's own parsing is not what is measured: it decodes
+    JSON only until the first content delta, and keeps the rest as bytes until the stream has ended."""
+
+    def __init__(self, base_url: str, path: str, api_key: str):
+        parts = urlsplit(base_url)
+        self.host, self.port, self.path = parts.hostname, parts.port, path
+        self.head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAuthorization: Bearer {api_key}\r\n"
+            "Content-Type: application/json\r\nAccept: text/event-stream\r\nConnection: close\r\n"
+        )
+
+    async def stream(self, messages: list[dict], extra: dict | None = None) -> tuple[float, float, str]:
+        """(time to first content token, total time until [DONE], the text)."""
+        body = json.dumps({"model": "gpt-4o", "stream": True, "messages": messages, **(extra or {})}).encode()
+        start = time.perf_counter()
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        try:
+            writer.write(f"{self.head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            head = await reader.readuntil(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200"):
+                status = head.partition(b"\r\n")[0].decode()
+                raise RuntimeError(f"{self.path}: {status}: {(await reader.read())[:200]!r}")
+            chunked = b"transfer-encoding: chunked" in head.lower()
+            first = total = None
+            events: list[bytes] = []
+            buffer = b""
+            while total is None:
+                if chunked:
+                    size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                    data = (await reader.readexactly(size + 2))[:-2] if size else b""
+                else:
+                    data = await reader.read(65536)
+                if not data:
+                    raise RuntimeError(f"{self.path}: the stream ended without [DONE]")
+                buffer += data
+                *complete, buffer = buffer.split(b"\n\n")
+                for event in complete:
+                    payload = event.removeprefix(b"data: ")
+                    if payload == b"[DONE]":
+                        total = time.perf_counter() - start
+                        break
+                    events.append(payload)
+                    if first is None and _content(payload):
+                        first = time.perf_counter() - start
+        finally:
+            writer.close()
+        text = "".join(_content(p) for p in events)
+        return (first if first is not None else float("nan")), total, text
+
+
+def _content(payload: bytes) -> str:
+    choices = json.loads(payload).get("choices") or [{}]
+    return choices[0].get("delta", {}).get("content") or ""
+
+
+APOLOGIES = ("not available right now", "technical problem", "can't find")
+
+
+async def one_stream(client: SSEClient, messages, extra) -> tuple[float, float, str]:
+    first, total, text = await client.stream(messages, extra)
+    if any(p in text for p in APOLOGIES):
+        raise RuntimeError(f"an apology instead of the interviewer: {text[:80]!r}")
+    return first, total, text
 
 
 async def run_workers(concurrency: int, turns: int, spread: float, make_request) -> list[tuple[float, float]]:
@@ -95,7 +157,7 @@ async def run_workers(concurrency: int, turns: int, spread: float, make_request)
         await asyncio.sleep(random.uniform(0, spread) if concurrency > 1 else 0)
         for t in range(turns):
             client, messages, extra = await make_request(w, t)
-            results.append(await one_stream(client, messages, extra))
+            results.append((await one_stream(client, messages, extra))[:2])
 
     await asyncio.gather(*(worker(w) for w in range(concurrency)))
     return results
@@ -154,7 +216,7 @@ def make_sessions(count: int, round_name: str) -> list[str]:
 SYSTEM = {"role": "system", "content": "VAPI's own prompt, ignored by Juggy."}
 
 
-async def measure_level(concurrency, turns, spread, direct, ours, server_pid) -> tuple:
+async def measure_level(concurrency, turns, spread, direct, ours, pids) -> tuple:
     from asgiref.sync import sync_to_async
 
     async def direct_request(w, t):
@@ -165,15 +227,15 @@ async def measure_level(concurrency, turns, spread, direct, ours, server_pid) ->
     async def our_request(w, t):
         extra = {"call": {"id": calls[w * turns + t]}}
         # The opening turn first (unmeasured): the measured one is a typical mid-interview turn.
-        stream = await ours.chat.completions.create(model="gpt-4o", messages=[SYSTEM], stream=True, extra_body=extra)
-        opening = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+        _, _, opening = await one_stream(ours, [SYSTEM], extra)
         return ours, [SYSTEM, {"role": "assistant", "content": opening}, {"role": "user", "content": ANSWER}], extra
 
     direct_results = await run_workers(concurrency, turns, spread, direct_request)
-    cpu = cpu_seconds(server_pid)
+    before = [cpu_seconds(pid) for pid in pids]
     our_results = await run_workers(concurrency, turns, spread, our_request)
-    # Our server's CPU per stream, openings included: where the time goes when cores are short.
-    cpu_per_stream = (cpu_seconds(server_pid) - cpu) / (2 * len(our_results))
+    # CPU per stream of our server, of this client and of the upstream while our streams ran, openings
+    # included: where the time goes when cores are short.
+    cpu = [(cpu_seconds(pid) - b) / (2 * len(our_results)) for pid, b in zip(pids, before, strict=True)]
     return (
         concurrency,
         len(our_results),
@@ -181,51 +243,31 @@ async def measure_level(concurrency, turns, spread, direct, ours, server_pid) ->
         summary([r[0] for r in our_results]),
         summary([r[1] for r in direct_results]),
         summary([r[1] for r in our_results]),
-        cpu_per_stream,
+        cpu,
     )
 
 
-async def measure(args, upstream_url: str, ours_url: str, server_pid: int) -> list[tuple]:
-    import httpx2
-    import openai
-
-    # Enough pooled connections for every stream in flight (the default pool would queue them).
-    limits = httpx2.Limits(max_connections=2000, max_keepalive_connections=2000)
-    http = openai.DefaultAsyncHttpx2Client(limits=limits, timeout=120)
-    direct = openai.AsyncOpenAI(base_url=f"{upstream_url}/v1", api_key="sk-loopback-test", max_retries=0, http_client=http)
-    ours = openai.AsyncOpenAI(base_url=f"{ours_url}/v2", api_key=SECRET, max_retries=0, http_client=http)
+async def measure(args, upstream_url: str, ours_url: str, pids: list[int]) -> list[tuple]:
+    direct = SSEClient(upstream_url, "/v1/chat/completions", "sk-loopback-test")
+    ours = SSEClient(ours_url, "/v2/chat/completions", SECRET)
     spread = args.first_token_ms / 1000 + args.tokens * args.pace_ms / 1000
     rows = []
     for concurrency in args.concurrency:
         turns = args.turns if concurrency > 1 else max(args.turns, 10)
-        rows.append(await measure_level(concurrency, turns, spread, direct, ours, server_pid))
+        rows.append(await measure_level(concurrency, turns, spread, direct, ours, pids))
         print_row(rows[-1])
     return rows
 
 
 def print_row(row) -> None:
-    c, n, d_ttft, o_ttft, d_total, o_total, cpu = row
+    c, n, d_ttft, o_ttft, d_total, o_total, (cpu, client_cpu, upstream_cpu) = row
     print(
         f"{c:>5} {n:>6}  TTFT direct {d_ttft[0] * 1000:7.1f} ms (p95 {d_ttft[1] * 1000:7.1f})  ours "
         f"{o_ttft[0] * 1000:7.1f} ms (p95 {o_ttft[1] * 1000:7.1f})  ratio {o_ttft[0] / d_ttft[0]:5.3f}   |   total "
         f"direct {d_total[0] * 1000:7.1f} ms  ours {o_total[0] * 1000:7.1f} ms  ratio {o_total[0] / d_total[0]:5.3f}"
-        f"   |   server CPU {cpu * 1000:5.1f} ms/stream",
+        f"   |   CPU ms/stream: server {cpu * 1000:5.1f}, client {client_cpu * 1000:4.1f}, upstream {upstream_cpu * 1000:4.1f}",
         flush=True,
     )
-
-
-def vapi_routes_env(workdir: Path) -> dict[str, str]:
-    """Environment that makes daphne serve the VAPI routes: none needed once the root URLconf includes
-    sessions_app.vapi.urls; until then a settings module in `workdir` puts them in front."""
-    urls = (ROOT / "juggy" / "urls.py").read_text()
-    if "sessions_app.vapi.urls" in urls:
-        return {}
-    (workdir / "bench_urls.py").write_text(
-        "from django.urls import include, path\n"
-        'urlpatterns = [path("", include("sessions_app.vapi.urls")), path("", include("juggy.urls"))]\n'
-    )
-    (workdir / "bench_settings.py").write_text('from juggy.settings import *  # noqa\nROOT_URLCONF = "bench_urls"\n')
-    return {"DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": f"{workdir}:{ROOT}"}
 
 
 def main() -> None:
@@ -236,6 +278,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 50, 200])
     parser.add_argument("--turns", type=int, default=3, help="measured streams per worker (at least 10 at 1 stream)")
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file (embedded mode)")
+    parser.add_argument(
+        "--redis-url", default="", help="production mode with --database-url (CHANNEL_LAYER_PREFIX etc. from the environment)"
+    )
     parser.add_argument("--serve-upstream", metavar="PORT_FILE", help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -271,8 +316,9 @@ def main() -> None:
             "OPENAI_BASE_URL": f"{upstream_url}/v1",
             "OPENAI_MAX_RETRIES": "0",
             "VAPI_SECRET": SECRET,
-            **vapi_routes_env(workdir),
         }
+        if args.redis_url:
+            server_env["REDIS_URL"] = args.redis_url
         daphne = str(Path(sys.executable).parent / "daphne")
         server = subprocess.Popen([daphne, "-v", "0", "-b", "127.0.0.1", "-p", str(port), "juggy.asgi:application"], env=server_env, cwd=ROOT)
         wait_for_port(port)
@@ -284,7 +330,7 @@ def main() -> None:
             f"database: {database_url.split('://')[0]}; CPUs: {os.cpu_count()}"
         )
         print("    C    runs  (medians; ratio = ours / direct)")
-        asyncio.run(measure(args, upstream_url, f"http://127.0.0.1:{port}", server.pid))
+        asyncio.run(measure(args, upstream_url, f"http://127.0.0.1:{port}", [server.pid, os.getpid(), upstream.pid]))
     finally:
         for process in (server, upstream):
             if process is not None:

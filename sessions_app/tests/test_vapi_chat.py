@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 import openai
 import pytest
 from django.db import OperationalError
-from django.urls import include, path
 from django.utils import timezone
 
 from juggy.accounts.models import LedgerEntry
@@ -33,9 +32,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SECRET = "vapi-test-secret"
 SYSTEM = {"role": "system", "content": "You are a helpful assistant configured in the VAPI dashboard."}
 
-# Until the root URLconf includes sessions_app.vapi.urls, the tests serve it first themselves.
-urlpatterns = [path("", include("sessions_app.vapi.urls")), path("", include("juggy.urls"))]
-
 
 @pytest.fixture(scope="session")
 def live_url():
@@ -45,7 +41,6 @@ def live_url():
 
 @pytest.fixture(autouse=True)
 def _vapi_settings(settings):
-    settings.ROOT_URLCONF = __name__
     settings.VAPI_SECRET = SECRET
     settings.VAPI_OUTBOUND_ENABLED = False
     settings.VAPI_CREDITS_PER_MINUTE = 1

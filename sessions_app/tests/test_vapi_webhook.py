@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.urls import include, path
 
 from sessions_app.models import Session, TranscriptTurn
 from sessions_app.tests.factories import GOOD_ANSWERS, SessionFactory, TurnFactory
@@ -15,13 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SECRET = "vapi-test-secret"
 
-# Until the root URLconf includes sessions_app.vapi.urls, the tests serve it first themselves.
-urlpatterns = [path("", include("sessions_app.vapi.urls")), path("", include("juggy.urls"))]
-
 
 @pytest.fixture(autouse=True)
 def _vapi_settings(settings):
-    settings.ROOT_URLCONF = __name__
     settings.VAPI_SECRET = SECRET
 
 
