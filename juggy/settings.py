@@ -108,9 +108,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # A pool of connections per process (psycopg_pool, Django 5.1+). Under ASGI every request's
+    # database_sync_to_async runs in a thread of its own with a connection of its own: without a pool,
+    # 200 concurrent calls open 200 connections (past PostgreSQL's max_connections) and each pays a
+    # connect. With it, a request borrows a connection for one trip and waits up to DB_POOL_TIMEOUT
+    # seconds for a free one. DB_POOL_MAX_SIZE=0 turns pooling off (e.g. behind pgbouncer), and then
+    # DB_CONN_MAX_AGE applies; with the pool Django requires CONN_MAX_AGE=0.
+    if (pool_max := env.int("DB_POOL_MAX_SIZE", default=20)) > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": min(env.int("DB_POOL_MIN_SIZE", default=2), pool_max),
+            "max_size": pool_max,
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
