@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hmac
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 
 from juggy.errors import Forbidden, NotAuthenticated
+from sessions_app.vapi.db import db_call
 
 
 def _bearer(request) -> str:
@@ -30,7 +30,7 @@ async def vapi_authenticate(request) -> str:
     if bearer:
         from juggy.accounts.authentication import authenticate_key
 
-        token = await database_sync_to_async(authenticate_key)(bearer)
+        token = await db_call(authenticate_key)(bearer)
         if token is not None:
             if not token.is_service:
                 raise Forbidden(

@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass, replace
 
-from channels.db import database_sync_to_async
 from django.db import DatabaseError
 
 from juggy.ai import TurnDone, TurnResult, get_engine
@@ -28,6 +27,7 @@ from juggy.ai.errors import AIError
 from juggy.errors import ApiError
 from sessions_app.models import Session
 from sessions_app.vapi import services
+from sessions_app.vapi.db import db_call
 from sessions_app.vapi.outbound import schedule_end_call
 from sessions_app.vapi.payload import ChatRequest
 
@@ -95,7 +95,7 @@ class LiveTurn:
             await asyncio.shield(self._finish(pending or self._store_conversation(), "".join(said).strip(), result, closing))
 
     def _store_conversation(self) -> asyncio.Future:
-        record = database_sync_to_async(services.vapi_conversation_record)
+        record = db_call(services.vapi_conversation_record)
         return asyncio.ensure_future(record(session_id=self.session_id, turns=self.request.turns))
 
     async def _finish(
@@ -123,7 +123,7 @@ class LiveTurn:
             state, finished = step.state, step.action == "finish"
             question_id = step.question.id if step.question and not finished else None
             follow_up = step.action == "follow_up"
-        stored = await database_sync_to_async(services.vapi_reply_record)(
+        stored = await db_call(services.vapi_reply_record)(
             session_id=self.session_id,
             index=index,
             text=text,
@@ -152,7 +152,7 @@ async def live_turn_start(request: ChatRequest, kind: str, path: str) -> LiveTur
     """Everything that must be known before the first token: the session and what to say."""
     end = get_engine().end_call_phrase
     try:
-        prepared, why = await database_sync_to_async(_find_and_prepare)(request, kind)
+        prepared, why = await db_call(_find_and_prepare)(request, kind)
     except (AIError, ApiError, DatabaseError) as exc:
         # The plan could not be made (model down) or the database is unreachable or overloaded: the
         # caller hears an apology rather than silence, and VAPI still gets a well-formed stream.

@@ -10,8 +10,10 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
 DONE = b"data: [DONE]\n\n"
+_TEXT_TAIL = b'},"logprobs":null,"finish_reason":null}]}\n\n'
 
 
 @dataclass
@@ -37,7 +39,13 @@ class Completion:
         return self.chunk({"role": "assistant", "content": ""})
 
     def text(self, text: str) -> bytes:
-        return self.chunk({"content": text})
+        # The hot path (one event per model token, thousands a second under load): only the text is
+        # encoded per event; the rest of the event is the same bytes every time.
+        return self._text_head + json.dumps(text, ensure_ascii=False).encode() + _TEXT_TAIL
+
+    @cached_property
+    def _text_head(self) -> bytes:
+        return self.chunk({"content": ""}).partition(b'{"content":')[0] + b'{"content":'
 
     def finish(self, reason: str = "stop") -> bytes:
         return self.chunk({}, reason)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from contextlib import aclosing
 
-from channels.db import database_sync_to_async
 from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from juggy.errors import ApiError
 from sessions_app.vapi.auth import vapi_authenticate
+from sessions_app.vapi.db import db_call
 from sessions_app.vapi.live import LiveTurn, live_turn_start
 from sessions_app.vapi.payload import ChatRequest, ServerMessage, parse_json_object
 from sessions_app.vapi.services import vapi_event_handle
@@ -66,5 +66,5 @@ async def webhook(request):
     _require_post(request)
     await vapi_authenticate(request)
     message = ServerMessage.parse(parse_json_object(request.body))
-    outcome = await database_sync_to_async(vapi_event_handle)(message=message)
+    outcome = await db_call(vapi_event_handle)(message=message)
     return JsonResponse({"received": True, "type": message.type, "outcome": outcome})
