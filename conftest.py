@@ -6,6 +6,9 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+# The loopback OpenAI server fixtures and the session's Whisper model (testsupport/fixtures.py).
+pytest_plugins = ["testsupport.fixtures"]
+
 PRODUCTION = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
 
 

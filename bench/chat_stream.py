@@ -8,8 +8,8 @@ Production mode (what the targets are about): `--database-url postgres://... --r
 without them the server runs embedded (SQLite file, in-memory channel layer).
 
 Three processes, so that client, server and upstream do not share one interpreter lock:
-- the upstream: juggy.ai's loopback OpenAI-compatible server, streaming `--tokens` words, the first after
-  `--first-token-ms`, then one every `--pace-ms` (a model's pace);
+- the upstream: the tests' loopback OpenAI-compatible server (testsupport/openai_server.py), streaming
+  `--tokens` words, the first after `--first-token-ms`, then one every `--pace-ms` (a model's pace);
 - our server: daphne serving juggy.asgi, AI_PROVIDER=openai pointed at that upstream, on its own SQLite
   database (or `--database-url`);
 - this client: a minimal raw-asyncio HTTP/SSE reader, the same for both paths, so that what is compared
@@ -71,7 +71,7 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 
 
 def serve_upstream(port_file: str, tokens: int, pace: float, first: float) -> None:
-    from juggy.ai.testing.openai_server import OpenAITestServer, Reply
+    from testsupport.openai_server import OpenAITestServer, Reply
 
     text = " ".join(f"tok{i}" for i in range(tokens))
     server = OpenAITestServer(default=Reply(text=text, first_token_delay=first, token_delay=pace)).start()

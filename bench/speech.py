@@ -21,8 +21,8 @@ django.setup()
 
 from juggy.ai.speech import VOICES  # noqa: E402
 from juggy.ai.speech.espeak import EspeakTTS  # noqa: E402
-from juggy.ai.speech.wer import word_error_rate  # noqa: E402
 from juggy.ai.speech.whisper import WhisperSTT, get_model  # noqa: E402
+from testsupport.wer import word_error_rate  # noqa: E402
 
 TEXT = (
     "Thank you for joining the interview today. Please tell me about a project you are proud of. "

@@ -1,4 +1,20 @@
-"""GET /health: the state of each component, fast (every probe has a short timeout)."""
+"""GET /health: the state of each component, probed one after another on every request.
+
+Milliseconds when everything is up, but not fast when something is down: only some probes have a
+timeout of their own, and the probes run in sequence, so their waits add up (about 10 s for a
+PostgreSQL that does not answer, 2 s more when Redis, the default broker, refuses connections):
+
+- database: ``SELECT 1`` on the default connection. No probe timeout: it waits as long as the database
+  settings let it (PostgreSQL ``connect_timeout`` 5 s; with the connection pool, up to DB_POOL_TIMEOUT,
+  10 s by default, for a connection). The query itself has no statement timeout.
+- channelLayer: PING to REDIS_URL (when set) with PROBE_TIMEOUT (2 s) connect and socket timeouts.
+- celery (worker mode): connects to the broker, and once more after a 2 s pause unless PROBE_TIMEOUT
+  has already passed; each attempt waits up to the broker connection timeout (Celery's default 4 s). A
+  broker that refuses connections costs about 2 s, one that does not answer up to about 8 s.
+- storage: ``exists()`` on the default storage, with whatever timeouts the storage backend has (a local
+  filesystem answers at once; a remote one uses its client's defaults).
+- ai: reports the configured providers from settings; it does not contact them.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +32,7 @@ from rest_framework.views import APIView
 
 from juggy.errors import error_body
 
-PROBE_TIMEOUT = 2.0
+PROBE_TIMEOUT = 2.0  # Redis connect/socket timeout; no Celery broker retry once it has passed
 
 
 def check_database() -> dict:

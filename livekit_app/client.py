@@ -17,7 +17,7 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 from livekit import api
 
-from juggy.errors import ApiError, BadRequest, Conflict, NotFound, ServiceUnavailable
+from juggy.errors import BadRequest, Conflict, DomainError, NotFound, ServiceUnavailable
 
 logger = logging.getLogger("juggy.livekit")
 
@@ -37,7 +37,7 @@ def credentials() -> tuple[str, str]:
     return settings.LIVEKIT_LOCAL_API_KEY, settings.LIVEKIT_LOCAL_API_SECRET
 
 
-def error_from_twirp(exc: api.TwirpError) -> ApiError:
+def error_from_twirp(exc: api.TwirpError) -> DomainError:
     code = exc.code
     details = {"livekitCode": code, "livekitMessage": exc.message}
     if code == "not_found":
@@ -52,7 +52,7 @@ def error_from_twirp(exc: api.TwirpError) -> ApiError:
 
 
 def call(operation: Callable[[api.LiveKitAPI], Awaitable[T]]) -> T:
-    """Run `operation(lkapi)` against the configured server; raise ApiError on any failure."""
+    """Run `operation(lkapi)` against the configured server; raise DomainError on any failure."""
 
     async def run() -> T:
         # The Twirp client passes timeout=None per request, which makes aiohttp ignore the session's

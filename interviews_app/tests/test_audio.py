@@ -7,12 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from juggy.ai.speech import VOICES
 from juggy.ai.speech.audio import encode, probe
 from juggy.ai.speech.espeak import EspeakTTS
-from juggy.ai.speech.tests import conftest as speech_fixtures
-from juggy.ai.speech.tests.conftest import tone_pcm
-from juggy.ai.speech.wer import word_error_rate
-
-whisper_model = speech_fixtures.whisper_model
-fake_openai = speech_fixtures.fake_openai
+from testsupport.audio import tone_pcm
+from testsupport.wer import word_error_rate
 
 SYNTH = "/audio/synthesize"
 TRANSCRIBE = "/transcription/audio"
@@ -222,7 +218,7 @@ def test_transcribe_requires_authentication(anon_client):
 # --- through the OpenAI provider --------------------------------------------------------------------
 
 
-def test_endpoints_with_the_openai_provider(api_client, fake_openai, settings):
+def test_endpoints_with_the_openai_provider(api_client, openai_speech, settings):
     settings.OPENAI_STT_MODEL = "whisper-1"
     made = api_client.post(SYNTH, {"text": "Hello from the cloud.", "voice": "fable", "format": "wav"}, format="json")
     assert made.status_code == 200, made.content
@@ -236,8 +232,8 @@ def test_endpoints_with_the_openai_provider(api_client, fake_openai, settings):
     assert builtin.json()["audioUrl"] != made.json()["audioUrl"]
 
 
-def test_upstream_failure_is_a_503(api_client, fake_openai):
-    fake_openai.fail_with = 500
+def test_upstream_failure_is_a_503(api_client, openai_speech):
+    openai_speech.fail_with = 500
     error = assert_error(api_client.post(SYNTH, {"text": "Hi", "voice": "alloy"}, format="json"), 503, "speech_unavailable")
     assert error["details"] == {"upstreamStatus": 500}
     wav = encode(tone_pcm(0.5), sample_rate=16000, fmt="wav")

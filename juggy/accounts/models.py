@@ -145,7 +145,3 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Ledger entries are append-only.")
-
-    @property
-    def signed_amount(self) -> int:
-        return -self.amount if self.kind == self.Kind.CHARGE else self.amount

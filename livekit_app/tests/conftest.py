@@ -1,6 +1,6 @@
 import pytest
 
-from livekit_app.testing.twirp_server import FakeLiveKitServer
+from testsupport.twirp_server import FakeLiveKitServer
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from livekit_app.events import room_group
 from livekit_app.models import Participant, Room, WebhookDelivery
-from livekit_app.testing.twirp_server import sign_webhook
 from livekit_app.tests.factories import RoomFactory
+from testsupport.twirp_server import sign_webhook
 
 pytestmark = pytest.mark.django_db
 

@@ -96,10 +96,6 @@ class InterviewEngine:
         step = self.decide(ctx, plan, state, transcript)
         return self._result(step, "".join(self._phrase(ctx, plan, step, transcript)))
 
-    async def astream_opening(self, ctx: JobContext, plan: Plan) -> AsyncIterator[TextDelta | TurnDone]:
-        async for event in self._astream(ctx, plan, self._opening_step(plan), []):
-            yield event
-
     async def astream_turn(
         self, ctx: JobContext, plan: Plan, state: InterviewState, transcript: list[Turn]
     ) -> AsyncIterator[TextDelta | TurnDone]:

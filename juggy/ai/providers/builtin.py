@@ -1,16 +1,14 @@
 """The built-in provider: offline and deterministic, no model behind it.
 
-- ``chat`` / ``astream_chat`` treat the messages as an interview and answer as the built-in interviewer:
-  the system message(s) are the job context (a JobContext as JSON, or free text taken as the job
-  description), assistant messages are interviewer turns, user messages are candidate turns. The plan is
-  rebuilt from the context and the state from the transcript, so the conversation needs no stored state.
-  Tools are accepted and never called; temperature and max_tokens are ignored.
-- ``complete_json`` runs a named task whose result is validated against the caller's schema. Built in:
-  ``interview_plan`` (input: a JobContext as JSON in the last user or system message; output shaped like
-  ``juggy.ai.schemas.PLAN_SCHEMA``) and ``keywords`` (input: any text; output ``{"keywords": [...],
-  "field": "..."}``). Other modules add tasks with ``register_json_task``; an unknown task raises a
-  non-transient ProviderError naming the known ones.
-- Usage counts words as tokens, so usage accounting works the same way offline.
+The built-in interviewer (``juggy.ai.engine.builtin``) phrases every step from templates and never asks
+its provider for text, so this provider has no free-form chat: ``chat`` and ``astream_chat`` raise
+``ProviderUnavailable`` saying so (set AI_PROVIDER=openai for a language model).
+
+``complete_json`` runs a named task whose result is validated against the caller's schema. Built in:
+``interview_plan`` (input: a JobContext as JSON in the last user or system message; output shaped like
+``juggy.ai.schemas.PLAN_SCHEMA``) and ``keywords`` (input: any text; output ``{"keywords": [...],
+"field": "..."}``). Other modules add tasks with ``register_json_task``; an unknown task raises a
+non-transient ProviderError naming the known ones.
 """
 
 from __future__ import annotations
@@ -20,10 +18,14 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from juggy.ai.config import AIConfig
-from juggy.ai.errors import ProviderError
-from juggy.ai.heuristics.text import words
-from juggy.ai.providers.base import ChatChunk, ChatResult, LLMProvider, Usage
-from juggy.ai.types import JobContext, Turn
+from juggy.ai.errors import ProviderError, ProviderUnavailable
+from juggy.ai.providers.base import ChatChunk, ChatResult, LLMProvider
+from juggy.ai.types import JobContext
+
+NO_CHAT = (
+    "The built-in AI provider has no free-form chat: it is not a language model. "
+    "Set AI_PROVIDER=openai (with OPENAI_API_KEY) for chat completions."
+)
 
 JsonTask = Callable[[list[dict[str, Any]]], dict[str, Any]]
 _JSON_TASKS: dict[str, JsonTask] = {}
@@ -41,22 +43,6 @@ def _text(message: dict[str, Any]) -> str:
     return str(content or "")
 
 
-def context_from_messages(messages: list[dict[str, Any]]) -> JobContext:
-    system = "\n".join(_text(m) for m in messages if m.get("role") in ("system", "developer")).strip()
-    try:
-        data = json.loads(system)
-    except (json.JSONDecodeError, ValueError):
-        data = None
-    if isinstance(data, dict):
-        return JobContext.from_dict(data)
-    return JobContext(job_description=system)
-
-
-def transcript_from_messages(messages: list[dict[str, Any]]) -> list[Turn]:
-    roles = {"assistant": "interviewer", "user": "candidate"}
-    return [Turn(roles[m["role"]], _text(m)) for m in messages if m.get("role") in roles and _text(m).strip()]
-
-
 class BuiltinProvider(LLMProvider):
     name = "builtin"
     model = "builtin-interviewer-1"
@@ -64,28 +50,11 @@ class BuiltinProvider(LLMProvider):
     def __init__(self, config: AIConfig | None = None):
         self.config = config or AIConfig()
 
-    def _engine(self):
-        from juggy.ai.engine.builtin import BuiltinInterviewEngine  # the engine imports providers
-
-        return BuiltinInterviewEngine(self, self.config)
-
     def chat(self, messages, *, tools=None, temperature=None, max_tokens=None, model=None) -> ChatResult:
-        engine = self._engine()
-        ctx = context_from_messages(messages)
-        plan = engine.plan(ctx)
-        transcript = transcript_from_messages(messages)
-        state = engine.state_from_transcript(plan, transcript)
-        result = engine.turn(ctx, plan, state, transcript) if state.started else engine.opening(ctx, plan)
-        prompt = sum(len(words(_text(m))) for m in messages)
-        completion = len(words(result.utterance))
-        return ChatResult(result.utterance, [], Usage(prompt, completion, prompt + completion), "stop")
+        raise ProviderUnavailable(NO_CHAT)
 
-    async def astream_chat(self, messages, *, tools=None, temperature=None, max_tokens=None, model=None) -> AsyncIterator[ChatChunk]:
-        result = self.chat(messages)
-        pieces = result.text.split(" ")
-        for i, piece in enumerate(pieces):
-            yield ChatChunk(text=piece if i == 0 else " " + piece)
-        yield ChatChunk(finish_reason="stop", usage=result.usage)
+    def astream_chat(self, messages, *, tools=None, temperature=None, max_tokens=None, model=None) -> AsyncIterator[ChatChunk]:
+        raise ProviderUnavailable(NO_CHAT)  # at the call, before any ``async for`` starts
 
     def complete_json(self, messages, *, schema, name, model=None) -> dict[str, Any]:
         handler = _JSON_TASKS.get(name)

@@ -6,8 +6,8 @@ import pytest
 
 from juggy.ai import InterviewState, ProviderError, TextDelta, Turn, TurnDone, get_engine
 from juggy.ai.engine.llm import LLMInterviewEngine
-from juggy.ai.testing.openai_server import Reply
 from juggy.ai.tests.samples import BACKEND, ENTERPRISE, GOOD_ANSWERS, THIN_ANSWER
+from testsupport.openai_server import Reply
 
 MODEL_PLAN = {
     "keywords": ["Python", "Kafka", "PostgreSQL"],
@@ -116,15 +116,6 @@ async def test_streamed_turn_forwards_model_tokens_as_they_arrive(engine, openai
     text = "".join(e.text for e in events[:-1])
     assert text == events[-1].result.utterance
     assert text.endswith(plan.questions[4].text) and text.startswith("Thank you, that is")
-
-
-async def test_streamed_opening(engine, openai_settings):
-    plan = builtin_plan(engine)
-    openai_settings.script(Reply(text="Hello, welcome to your interview for the backend role."))
-    events = [e async for e in engine.astream_opening(BACKEND, plan)]
-    result = events[-1].result
-    assert result.state.started and result.question_id == "q1"
-    assert result.utterance == f"Hello, welcome to your interview for the backend role. {plan.questions[0].text}"
 
 
 def llm_transcript(plan):

@@ -9,7 +9,7 @@ import pytest
 from juggy.ai import ProviderError, ProviderUnavailable, get_llm_provider
 from juggy.ai.config import AIConfig
 from juggy.ai.providers import provider_for
-from juggy.ai.testing.openai_server import Reply
+from testsupport.openai_server import Reply
 
 MESSAGES = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Say hello"}]
 SCHEMA = {

@@ -1,14 +1,11 @@
 # ruff: noqa: RUF001 - real resumes use en dashes in date ranges; the parser must read them
 """juggy.ai.resume: the built-in section-and-entity parser, and the openai path against a loopback server."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import jsonschema
 import pytest
 
 from juggy.ai.resume import RESUME_SCHEMA, normalise_date, parse_resume, structure_resume
+from testsupport.openai_server import Reply
 
 RESUME = """JANE DOE
 Senior Backend Engineer
@@ -176,59 +173,17 @@ def test_structure_resume_uses_builtin_parser_by_default(settings):
     assert structure_resume(RESUME) == parse_resume(RESUME)
 
 
-class _FakeOpenAI(BaseHTTPRequestHandler):
-    requests: list[dict] = []
-    reply: dict = {}
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append({"path": self.path, "body": body})
-        payload = {
-            "id": "chatcmpl-1",
-            "object": "chat.completion",
-            "created": 0,
-            "model": body["model"],
-            "choices": [
-                {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": json.dumps(self.reply)}}
-            ],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-        }
-        data = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        return
-
-
-@pytest.fixture
-def fake_openai(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeOpenAI)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _FakeOpenAI.requests = []
-    settings.AI_PROVIDER = "openai"
-    settings.OPENAI_API_KEY = "test-key"
-    settings.OPENAI_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    settings.OPENAI_MAX_RETRIES = 0
-    yield _FakeOpenAI
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.mark.django_db
-def test_structure_resume_with_openai_sends_schema_and_returns_model_json(fake_openai):
+def test_structure_resume_with_openai_sends_schema_and_returns_model_json(openai_settings):
     expected = parse_resume(OTHER_LAYOUT)
-    fake_openai.reply = expected
+    openai_settings.script(Reply.json(expected))
 
     assert structure_resume(OTHER_LAYOUT) == expected
 
-    (request,) = fake_openai.requests
-    assert request["path"] == "/v1/chat/completions"
-    fmt = request["body"]["response_format"]
+    (request,) = openai_settings.requests
+    assert request.path == "/v1/chat/completions"
+    assert request.body["model"] == "loopback-analysis-model"
+    fmt = request.body["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["name"] == "resume"
     assert fmt["json_schema"]["schema"]["properties"]["experience"] == RESUME_SCHEMA["properties"]["experience"]
-    assert request["body"]["messages"][-1] == {"role": "user", "content": OTHER_LAYOUT}
+    assert request.body["messages"][-1] == {"role": "user", "content": OTHER_LAYOUT}

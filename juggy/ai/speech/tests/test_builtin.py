@@ -21,9 +21,8 @@ from juggy.ai.speech import (
 from juggy.ai.speech import whisper as whisper_module
 from juggy.ai.speech.audio import decode_for_whisper, encode, measure_duration, probe
 from juggy.ai.speech.espeak import VOICE_TABLE, EspeakTTS, speech_rate
-from juggy.ai.speech.wer import normalize, word_error_rate
-
-from .conftest import tone_pcm
+from testsupport.audio import tone_pcm
+from testsupport.wer import normalize, word_error_rate
 
 SENTENCES = (
     "Thank you for joining the interview today. "

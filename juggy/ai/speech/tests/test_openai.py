@@ -5,20 +5,19 @@ import pytest
 from juggy.ai.speech import InvalidAudio, UnsupportedVoice, UpstreamError, get_stt, get_tts
 from juggy.ai.speech.audio import encode, probe
 from juggy.ai.speech.openai_speech import language_code
-
-from .conftest import tone_pcm
+from testsupport.audio import tone_pcm
 
 
 @pytest.mark.parametrize("fmt", ["mp3", "wav", "flac", "opus", "aac", "pcm"])
-def test_synthesize_sends_the_openai_request(fake_openai, settings, fmt):
+def test_synthesize_sends_the_openai_request(openai_speech, settings, fmt):
     settings.OPENAI_TTS_MODEL = "tts-1-hd"
     tts = get_tts()
     assert tts.identity == "openai:tts-1-hd"
     result = tts.synthesize(text="Welcome to your interview.", voice="shimmer", fmt=fmt, speed=1.25)
-    (request,) = fake_openai.requests
-    assert request["path"] == "/v1/audio/speech"
-    assert request["authorization"] == "Bearer sk-loopback-test"
-    assert request["json"] == {
+    (request,) = openai_speech.requests
+    assert request.path == "/v1/audio/speech"
+    assert request.headers["Authorization"] == "Bearer sk-loopback-test"
+    assert request.body == {
         "model": "tts-1-hd",
         "voice": "shimmer",
         "input": "Welcome to your interview.",
@@ -31,19 +30,19 @@ def test_synthesize_sends_the_openai_request(fake_openai, settings, fmt):
     assert result.duration == pytest.approx(0.06 * 26 / 1.25, abs=0.12)
 
 
-def test_synthesize_validates_before_calling_upstream(fake_openai):
+def test_synthesize_validates_before_calling_upstream(openai_speech):
     with pytest.raises(UnsupportedVoice):
         get_tts().synthesize(text="Hi", voice="bob")
-    assert fake_openai.requests == []
+    assert openai_speech.requests == []
 
 
-def test_transcribe_whisper_1_asks_for_verbose_json_and_reports_iso_language(fake_openai, settings):
+def test_transcribe_whisper_1_asks_for_verbose_json_and_reports_iso_language(openai_speech, settings):
     settings.OPENAI_STT_MODEL = "whisper-1"
     wav = encode(tone_pcm(1.5), sample_rate=16000, fmt="wav")
     result = get_stt().transcribe(audio=wav, filename="candidate-answer.bin")
-    (request,) = fake_openai.requests
-    assert request["path"] == "/v1/audio/transcriptions"
-    form = request["form"]
+    (request,) = openai_speech.requests
+    assert request.path == "/v1/audio/transcriptions"
+    form = request.body
     assert form["model"] == "whisper-1"
     assert form["response_format"] == "verbose_json"
     # Named and typed by content, whatever the client called the upload.
@@ -55,39 +54,39 @@ def test_transcribe_whisper_1_asks_for_verbose_json_and_reports_iso_language(fak
     assert result.duration == pytest.approx(1.5, abs=0.01)
 
 
-def test_transcribe_gpt_4o_uses_json(fake_openai, settings):
+def test_transcribe_gpt_4o_uses_json(openai_speech, settings):
     settings.OPENAI_STT_MODEL = "gpt-4o-transcribe"
     mp3 = encode(tone_pcm(1.0), sample_rate=16000, fmt="mp3")
     result = get_stt().transcribe(audio=mp3)
-    form = fake_openai.requests[0]["form"]
+    form = openai_speech.requests[0].body
     assert form["response_format"] == "json"
     assert form["file"]["filename"] == "audio.mp3" and form["file"]["content_type"] == "audio/mpeg"
     assert result.text == "I led the migration of our billing system."
     assert result.language == "und"
 
 
-def test_transcribe_rejects_non_audio_without_calling_upstream(fake_openai):
+def test_transcribe_rejects_non_audio_without_calling_upstream(openai_speech):
     with pytest.raises(InvalidAudio):
         get_stt().transcribe(audio=b"<html>not audio</html>" * 50, filename="a.mp3")
-    assert fake_openai.requests == []
+    assert openai_speech.requests == []
 
 
-def test_upstream_errors_carry_the_status(fake_openai):
-    fake_openai.fail_with = 500
+def test_upstream_errors_carry_the_status(openai_speech):
+    openai_speech.fail_with = 500
     with pytest.raises(UpstreamError) as caught:
         get_tts().synthesize(text="Hello", voice="alloy")
     assert caught.value.status == 500
 
 
-def test_wrong_key_is_an_upstream_error(fake_openai, settings):
+def test_wrong_key_is_an_upstream_error(openai_speech, settings):
     settings.OPENAI_API_KEY = "sk-wrong"
     with pytest.raises(UpstreamError) as caught:
         get_stt().transcribe(audio=encode(tone_pcm(0.5), sample_rate=16000, fmt="wav"))
     assert caught.value.status == 401
 
 
-def test_unreachable_upstream(fake_openai, settings):
-    fake_openai.stop()
+def test_unreachable_upstream(openai_speech, settings):
+    openai_speech.stop()
     settings.OPENAI_TIMEOUT = 2.0
     with pytest.raises(UpstreamError) as caught:
         get_tts().synthesize(text="Hello", voice="alloy")

@@ -1,4 +1,4 @@
-"""Word error rate, for checking recognition quality (round-trip test, bench/speech.py)."""
+"""Word error rate, for checking recognition quality (speech round-trip tests, bench/speech.py)."""
 
 import re
 

@@ -1,5 +1,4 @@
-"""Test helpers (tests and bench only, never imported by product code): a live ASGI server, daphne
-serving juggy.asgi in a thread of the current process.
+"""A live ASGI server for tests: daphne serving juggy.asgi in a thread of the current process.
 
 In-process, so Django settings changed by a test (the `settings` fixture) apply to the server too, and
 the server's database connections reach the test database. Twisted's reactor cannot be restarted, so

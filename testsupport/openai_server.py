@@ -1,25 +1,37 @@
-"""A loopback OpenAI-compatible chat-completions server for tests (never used by the product).
+"""A loopback OpenAI-compatible server for tests and benchmarks (never used by the product).
 
-It speaks the real wire protocol — ``POST /v1/chat/completions`` (also ``/chat/completions``), JSON or
-SSE ``chat.completion.chunk`` events ending with ``data: [DONE]`` — so the real ``openai`` client (and
-any other HTTP client) can be pointed at it. It runs aiohttp on 127.0.0.1, on a random port, in a thread.
+It speaks the real wire protocol, so the real ``openai`` client (and any other HTTP client) can be
+pointed at it. It runs aiohttp on 127.0.0.1, on a random port, in a thread. Routes (each also without
+the ``/v1`` prefix):
 
-    server = OpenAITestServer().start()          # or use the ``openai_server`` pytest fixture
-    server.script(Reply(text="Hello there"),      # replies are used in order, one per request;
+- ``POST /v1/chat/completions``: JSON, or SSE ``chat.completion.chunk`` events ending with
+  ``data: [DONE]``, answered from a script of ``Reply`` objects;
+- ``POST /v1/audio/speech``: a tone in the requested ``response_format``, 60 ms per input character
+  at speed 1 (400 for a voice OpenAI does not have);
+- ``POST /v1/audio/transcriptions``: ``server.transcript``, as ``verbose_json`` (language "english")
+  or ``json`` as asked;
+- ``GET /v1/models``.
+
+    server = OpenAITestServer().start()          # or the ``openai_server`` / ``openai_speech`` fixtures
+    server.script(Reply(text="Hello there"),      # replies are used in order, one per chat request;
                   Reply.error(429),               # when the script runs out, ``responder(body)`` or
                   Reply.json({"ok": True}),       # ``default`` answers.
                   Reply(tool_calls=[{"name": "end_call", "arguments": {}}]),
                   Reply(text="slow", first_token_delay=2.0, token_delay=0.05),
                   Reply(text="one two three four", cut_after=2))   # connection dropped mid-stream
     client = openai.OpenAI(base_url=server.base_url, api_key=server.api_key)
-    server.requests[-1].body                      # what the client sent
+    server.requests[-1].body                      # what the client sent (JSON; for transcriptions the
+                                                  # form, files as {"filename", "content_type", "data"})
     server.wait_for("client_closed")             # the client closed a stream before its end
-    server.stop()
+    server.fail_with = 500                        # every request (any route) fails with this status
+    server.stop()                                 # idempotent; a stopped server refuses connections
 
+Every request is recorded, then the ``Authorization: Bearer <api_key>`` header is checked (401 in
+OpenAI's error shape when wrong, unless ``require_key=False``), then ``fail_with`` applies.
 Streams are split into one chunk per word unless ``chunks`` is given. With ``stream_options.include_usage``
 a final usage chunk is sent, as OpenAI does. Events recorded in ``server.events``: ``stream_completed``,
 ``stream_cut`` and ``client_closed`` (the client went away mid-stream), each with the request number.
-Extra routes (e.g. audio endpoints) can be added with ``add_route`` before ``start()``.
+Extra routes can be added with ``add_route`` before ``start()``.
 """
 
 from __future__ import annotations
@@ -29,13 +41,16 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from multidict import CIMultiDict
 
 API_KEY = "sk-loopback-test"
+TRANSCRIPT = "  I led the migration of our billing system.  "
+VOICES = ("alloy", "echo", "fable", "onyx", "nova", "shimmer")
 
 
 @dataclass
@@ -81,7 +96,7 @@ class RecordedRequest:
     number: int
     method: str
     path: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]  # case-insensitive
     body: Any
 
 
@@ -94,6 +109,8 @@ class OpenAITestServer:
         self.require_key = require_key
         self.default = default or Reply(text="OK")
         self.responder: Responder | None = None
+        self.fail_with: int | None = None  # answer every request with this HTTP status
+        self.transcript = TRANSCRIPT  # what /audio/transcriptions hears
         self.requests: list[RecordedRequest] = []
         self.events: list[tuple[str, int]] = []
         self._script: list[Reply] = []
@@ -176,10 +193,12 @@ class OpenAITestServer:
 
     # -- server ------------------------------------------------------------------------------------
     async def _serve(self) -> None:
-        app = web.Application()
-        for path in ("/v1/chat/completions", "/chat/completions"):
-            app.router.add_post(path, self._chat)
-        app.router.add_get("/v1/models", self._models)
+        app = web.Application(client_max_size=64 * 1024 * 1024)  # audio uploads
+        for prefix in ("/v1", ""):
+            app.router.add_post(f"{prefix}/chat/completions", self._chat)
+            app.router.add_post(f"{prefix}/audio/speech", self._speech)
+            app.router.add_post(f"{prefix}/audio/transcriptions", self._transcription)
+            app.router.add_get(f"{prefix}/models", self._models)
         for method, path, handler in self._routes:
             app.router.add_route(method, path, handler)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -200,18 +219,34 @@ class OpenAITestServer:
         return self.responder(body) if self.responder else self.default
 
     async def _models(self, request: web.Request) -> web.Response:
+        self._record(request, None)
+        if (refusal := self._refusal(request)) is not None:
+            return refusal
         return web.json_response({"object": "list", "data": [{"id": "loopback-model", "object": "model"}]})
+
+    def _record(self, request: web.Request, body: Any) -> int:
+        with self._cond:
+            number = len(self.requests) + 1
+            self.requests.append(RecordedRequest(number, request.method, request.path, CIMultiDict(request.headers), body))
+        return number
+
+    def _refusal(self, request: web.Request) -> web.Response | None:
+        """The answer to give instead of the real one: a wrong key, or ``fail_with``."""
+        if self.require_key and request.headers.get("Authorization") != f"Bearer {self.api_key}":
+            return _error(401, "Incorrect API key provided.", "authentication_error")
+        if self.fail_with:
+            # retry-after-ms keeps the client's backoff short when a test allows retries
+            return _error(self.fail_with, "The server had an error.", "server_error", {"retry-after-ms": "1"})
+        return None
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         try:
             body = await request.json()
         except json.JSONDecodeError:
             return _error(400, "Body is not JSON.", "invalid_request_error")
-        with self._cond:
-            number = len(self.requests) + 1
-            self.requests.append(RecordedRequest(number, request.method, request.path, dict(request.headers), body))
-        if self.require_key and request.headers.get("Authorization") != f"Bearer {self.api_key}":
-            return _error(401, "Incorrect API key provided.", "authentication_error")
+        number = self._record(request, body)
+        if (refusal := self._refusal(request)) is not None:
+            return refusal
         reply = self._next_reply(body)
         if reply.status != 200:
             headers = dict(reply.headers)
@@ -265,6 +300,53 @@ class OpenAITestServer:
             self._event("client_closed", number)
             raise
         return response
+
+
+    async def _speech(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            return _error(400, "Body is not JSON.", "invalid_request_error")
+        self._record(request, body)
+        if (refusal := self._refusal(request)) is not None:
+            return refusal
+        if body.get("voice") not in VOICES:
+            return _error(400, "Invalid voice.", "invalid_request_error")
+        if not body.get("input") or not body.get("model"):
+            return _error(400, "model and input are required.", "invalid_request_error")
+        fmt = body.get("response_format", "mp3")
+        seconds = round(0.06 * len(body["input"]) / body.get("speed", 1.0), 2)
+        audio, content_type = await asyncio.to_thread(_tone_audio, seconds, fmt)
+        return web.Response(body=audio, content_type=content_type)
+
+    async def _transcription(self, request: web.Request) -> web.Response:
+        form: dict[str, Any] = {}
+        if request.content_type.startswith("multipart/"):
+            for name, value in (await request.post()).items():
+                if isinstance(value, web.FileField):
+                    data = value.file.read()
+                    value = {"filename": value.filename, "content_type": value.content_type, "data": data}
+                form[name] = value
+        self._record(request, form)
+        if (refusal := self._refusal(request)) is not None:
+            return refusal
+        if "file" not in form or "model" not in form:
+            return _error(400, "file and model are required.", "invalid_request_error")
+        if form.get("response_format") == "verbose_json":
+            answer = {"task": "transcribe", "language": "english", "duration": 1.0, "text": self.transcript}
+        else:
+            answer = {"text": self.transcript}
+        return web.json_response(answer)
+
+
+def _tone_audio(seconds: float, fmt: str) -> tuple[bytes, str]:
+    # Encoded with the product's own encoder (imported here: the chat-only users of this server, such as
+    # bench/chat_stream.py's upstream process, need neither Django settings nor the audio stack).
+    from juggy.ai.speech.audio import encode
+    from juggy.ai.speech.base import CONTENT_TYPES
+    from testsupport.audio import tone_pcm
+
+    return encode(tone_pcm(seconds, rate=24000), sample_rate=24000, fmt=fmt), CONTENT_TYPES[fmt]
 
 
 def _finish(reply: Reply) -> str:

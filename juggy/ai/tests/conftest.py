@@ -1,1 +1,0 @@
-from juggy.ai.testing.fixtures import openai_server, openai_settings  # noqa: F401
