@@ -1,6 +1,8 @@
 """Media endpoints (contract: platform_router_api.md, "Media Endpoints"). Thin: validate, call a
 service or selector, render."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from djangorestframework_camel_case.parser import CamelCaseMultiPartParser
 from drf_spectacular.types import OpenApiTypes
@@ -9,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from juggy.accounts.authentication import acting_user
+from juggy.versioning import Version, VersionedView
 from media_app import selectors, services
 from media_app.models import Media
 from media_app.serializers import (
@@ -44,9 +47,64 @@ def upload_message(media: Media, *, structure: bool) -> str:
     return "document parsed successfully"
 
 
-class MediaUploadView(APIView):
+_UPLOAD_DESCRIPTION = (
+    "Stores the document under a generated name (the client's filename is kept as `originalName`) and "
+    "answers at once. With `toParse` (default true) the text is extracted in a background task: poll "
+    "`GET /media/{media_uuid}` until `state` is `parsed` or `failed` (with `parseError`). A corrupt, "
+    "encrypted or oversized PDF is still stored; its parse ends `failed` with the reason."
+)
+_UPLOAD_ERRORS = {
+    400: OpenApiResponse(description="No file, an empty file, `toParse` not a boolean, `userId` not a UUID."),
+    401: _UNAUTHENTICATED,
+    403: OpenApiResponse(description="`userId` names another user and the caller is not a service token."),
+    404: OpenApiResponse(description="A service token named a user that does not exist."),
+    413: OpenApiResponse(description="The file is larger than MEDIA_MAX_UPLOAD_BYTES (default 10 MB)."),
+    415: OpenApiResponse(description="Not a PDF, DOCX or UTF-8 text document (judged by content, not name)."),
+}
+
+
+@dataclass(frozen=True)
+class UploadVersion(Version):
+    structure: bool = False  # after parsing, also build the structured resume
+
+
+# What both versions share; each row declares what it changes.
+_UPLOAD = {
+    "tags": ("media",),
+    "request": {"multipart/form-data": MediaUploadInputSerializer},
+    "status": 201,
+    "response": MediaUploadOutputSerializer,
+    "errors": _UPLOAD_ERRORS,
+}
+
+UPLOAD_VERSIONS = (
+    UploadVersion(
+        "media/upload",
+        "media-upload",
+        "Upload a document (resume)",
+        _UPLOAD_DESCRIPTION,
+        **_UPLOAD,
+    ),
+    UploadVersion(
+        "media/upload/v2",
+        "media-upload-v2",
+        "Upload a resume and build its structured version",
+        _UPLOAD_DESCRIPTION
+        + " In addition, after parsing, the structured resume (contact, headline, summary, skills, "
+        "experience, education, certifications, languages, links) is built: `structureState` goes "
+        "`pending` -> `done` (or `failed` with `structureError`). With `toParse` false nothing is "
+        "parsed, so nothing is structured either.",
+        structure=True,
+        **_UPLOAD,
+    ),
+)
+
+
+class MediaUploadView(VersionedView):
+    """POST /media/upload[/v2]; the url gives the UPLOAD_VERSIONS row."""
+
     parser_classes = [CamelCaseMultiPartParser]
-    structure = False  # True for /media/upload/v2
+    version: UploadVersion
 
     def post(self, request):
         # Refuse an oversized body before the parser spools it to disk.
@@ -56,64 +114,16 @@ class MediaUploadView(APIView):
         data = MediaUploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         owner = acting_user(request, data.validated_data.get("user_id"))
+        structure = self.version.structure
         media = services.media_upload(
             owner=owner,
             upload=data.validated_data["file"],
             parse=data.validated_data["to_parse"],
-            structure=self.structure,
+            structure=structure,
         )
         media.refresh_from_db(fields=["state", "parse_error", "structure_state", "structure_error"])
-        body = {"message": upload_message(media, structure=self.structure), "media_id": media.id, "state": media.state}
-        return Response(MediaUploadOutputSerializer(body).data, status=201)
-
-
-_UPLOAD_RESPONSES = {
-    201: MediaUploadOutputSerializer,
-    400: OpenApiResponse(description="No file, an empty file, `toParse` not a boolean, `userId` not a UUID."),
-    401: _UNAUTHENTICATED,
-    403: OpenApiResponse(description="`userId` names another user and the caller is not a service token."),
-    404: OpenApiResponse(description="A service token named a user that does not exist."),
-    413: OpenApiResponse(description="The file is larger than MEDIA_MAX_UPLOAD_BYTES (default 10 MB)."),
-    415: OpenApiResponse(description="Not a PDF, DOCX or UTF-8 text document (judged by content, not name)."),
-}
-_UPLOAD_DESCRIPTION = (
-    "Stores the document under a generated name (the client's filename is kept as `originalName`) and "
-    "answers at once. With `toParse` (default true) the text is extracted in a background task: poll "
-    "`GET /media/{media_uuid}` until `state` is `parsed` or `failed` (with `parseError`). A corrupt, "
-    "encrypted or oversized PDF is still stored; its parse ends `failed` with the reason."
-)
-
-
-class MediaUploadV1View(MediaUploadView):
-    @extend_schema(
-        tags=["media"],
-        summary="Upload a document (resume)",
-        description=_UPLOAD_DESCRIPTION,
-        request={"multipart/form-data": MediaUploadInputSerializer},
-        responses=_UPLOAD_RESPONSES,
-    )
-    def post(self, request):
-        return super().post(request)
-
-
-class MediaUploadV2View(MediaUploadView):
-    structure = True
-
-    @extend_schema(
-        tags=["media"],
-        summary="Upload a resume and build its structured version",
-        description=(
-            _UPLOAD_DESCRIPTION
-            + " In addition, after parsing, the structured resume (contact, headline, summary, skills, "
-            "experience, education, certifications, languages, links) is built: `structureState` goes "
-            "`pending` -> `done` (or `failed` with `structureError`). With `toParse` false nothing is "
-            "parsed, so nothing is structured either."
-        ),
-        request={"multipart/form-data": MediaUploadInputSerializer},
-        responses=_UPLOAD_RESPONSES,
-    )
-    def post(self, request):
-        return super().post(request)
+        body = {"message": upload_message(media, structure=structure), "media_id": media.id, "state": media.state}
+        return Response(self.version.response(body).data, status=self.version.status)
 
 
 class MediaListView(APIView):

@@ -1,13 +1,13 @@
 from django.urls import include, path
 
+from juggy.versioning import urls
 from sessions_app import views
 from sessions_app.listings import VERSIONS, SessionListView
 
 urlpatterns = [
-    path("context/upload", views.ContextUploadView.as_view(), name="context-upload"),
-    path("context/upload/v2", views.ContextUploadV2View.as_view(), name="context-upload-v2"),
-    path("session/link", views.LinkView.as_view(), name="session-link"),
-    path("ent/session/link", views.EnterpriseLinkView.as_view(), name="ent-session-link"),
+    # One view per versioned endpoint, one row of its table per version (juggy.versioning).
+    *urls(views.ContextUploadView, views.CONTEXT_VERSIONS),
+    *urls(views.LinkView, views.LINK_VERSIONS),
     path("ent/session", views.EnterpriseSessionCreateView.as_view(), name="ent-session-create"),
     path("ent/templates", views.TemplateListCreateView.as_view(), name="ent-templates"),
     path("session/get/<uuid:session_id>", views.SessionDetailView.as_view(), name="session-get"),

@@ -10,6 +10,8 @@ import copy
 
 from django.conf import settings
 
+from sessions_app.vapi.views import CHAT_VERSIONS, ChatVersion
+
 ERROR = {
     "type": "object",
     "description": 'The one error shape: {"error": {"code", "message", "details"}}.',
@@ -167,25 +169,13 @@ def _errors(bad_request: str) -> dict:
     }
 
 
-def _chat(kind: str, version: str) -> dict:
-    billing = (
-        "Charges the user one credit (VAPI_CREDITS_PER_MINUTE) per started minute of the call, idempotently per "
-        "call and minute; when the credits run out the interviewer closes politely and ends the call."
-        if kind == "standard"
-        else "Enterprise assessments: the template drives the questions; no user credits; no feedback to the candidate."
-    )
+def _chat(version: ChatVersion) -> dict:
     return {
         "post": {
-            "operationId": f"vapi_chat_completions_{version}",
-            "summary": f"Live interview turn for {kind} sessions (VAPI custom LLM)",
-            "description": (
-                f"OpenAI-compatible chat completions for VAPI: configure `https://<host>/{version}` as the "
-                "assistant's custom-LLM URL. Authenticate with the VAPI secret (`Authorization: Bearer` or the "
-                "VAPI_SECRET_HEADER header) or a service token. The interviewer's reply streams as SSE; every turn "
-                "is stored once, in order, in the session's transcript. An unknown call, a session of the other "
-                f"kind or a cancelled session gets a spoken apology in the same format. {billing}"
-            ),
-            "tags": ["live interview"],
+            "operationId": version.operation_id,
+            "summary": version.summary,
+            "description": version.description,
+            "tags": list(version.tags),
             "security": SECURITY,
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ChatCompletionRequest")}}},
             "responses": {
@@ -225,8 +215,8 @@ def add_vapi_paths(result, generator, request, public):
         },
     )
     paths = result.setdefault("paths", {})
-    paths["/v2/chat/completions"] = _chat("standard", "v2")
-    paths["/v3/chat/completions"] = _chat("enterprise", "v3")
+    for version in CHAT_VERSIONS:
+        paths["/" + version.path] = _chat(version)
     paths["/vapi/webhook"] = {
         "post": {
             "operationId": "vapi_webhook",

@@ -1,9 +1,10 @@
 from django.urls import path
 
+from juggy.versioning import urls
 from sessions_app.vapi import views
 
 urlpatterns = [
-    path("v2/chat/completions", views.chat_completions, {"kind": "standard"}, name="vapi-chat-standard"),
-    path("v3/chat/completions", views.chat_completions, {"kind": "enterprise"}, name="vapi-chat-enterprise"),
+    # One view, one row of views.CHAT_VERSIONS per version (/v2: standard sessions, /v3: enterprise).
+    *urls(views.chat_completions, views.CHAT_VERSIONS),
     path("vapi/webhook", views.webhook, name="vapi-webhook"),
 ]
