@@ -12,16 +12,19 @@ channel layer group `interview.<uuid>`. A client that is not authorised gets an 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import timezone
 from djangorestframework_camel_case.util import camelize
 
+from conversations.models import Conversation, Turn
 from interviews_app import events, selectors, services
-from interviews_app.models import Interview, InterviewConnection, InterviewMessage
+from interviews_app.models import PRESENCE_HEARTBEAT, PRESENCE_TTL, Interview, InterviewConnection
 from interviews_app.serializers import (
     RESPONSE_MAX_CHARS,
     InterviewDetailSerializer,
@@ -29,7 +32,7 @@ from interviews_app.serializers import (
     InterviewResponseInputSerializer,
 )
 from juggy.accounts.authentication import authenticate_key
-from juggy.errors import ApiError, BadRequest, Conflict, NotAuthenticated, NotFound
+from juggy.errors import BadRequest, Conflict, DomainError, NotAuthenticated, NotFound
 from livekit_app.events import room_group
 from livekit_app.services import ROOM_PASS_PREFIX, room_pass_verify
 
@@ -73,10 +76,13 @@ def _authorise(interview_id: str, token: str) -> tuple[Seat, Interview]:
 @database_sync_to_async
 def _join(interview_id: str, token: str, channel_name: str) -> tuple[Seat, dict]:
     seat, interview = _authorise(interview_id, token)
+    now = timezone.now()
     InterviewConnection.objects.update_or_create(
         interview=interview, channel_name=channel_name,
-        defaults={"identity": seat.identity, "name": seat.name, "role": seat.role},
+        defaults={"identity": seat.identity, "name": seat.name, "role": seat.role, "seen_at": now},
     )
+    # Rows of connections whose server process died without a disconnect.
+    InterviewConnection.objects.filter(interview=interview, seen_at__lt=now - PRESENCE_TTL).delete()
     interview.participants = selectors.interview_participants(interview)
     snapshot = {
         **seat.describe(),
@@ -92,27 +98,46 @@ def _leave(seat: Seat, channel_name: str) -> None:
 
 
 @database_sync_to_async
+def _heartbeat(seat: Seat, channel_name: str) -> None:
+    InterviewConnection.objects.filter(interview_id=seat.interview_id, channel_name=channel_name).update(
+        seen_at=timezone.now()
+    )
+
+
+@database_sync_to_async
 def _act(seat: Seat, action: str, text: str = "") -> None:
-    interview = Interview.objects.filter(pk=seat.interview_id).first()
+    interview = Interview.objects.select_related("conversation").filter(pk=seat.interview_id).first()
     if interview is None:
         raise NotFound("Interview not found.", code="interview_not_found")
+    transport = Turn.Transport.WEBSOCKET
     if action == "start":
-        services.interview_start(interview=interview)
+        services.interview_start(interview=interview, transport=transport)
     elif action == "respond":
-        services.interview_respond(interview=interview, text=text, source=InterviewMessage.Source.WEBSOCKET)
+        services.interview_respond(interview=interview, text=text, transport=transport)
     else:
-        reason = Interview.EndReason.ENDED_BY_CANDIDATE if seat.role == "candidate" else Interview.EndReason.ENDED_BY_OWNER
-        services.interview_end(interview=interview, reason=reason)
+        reason = (Conversation.EndReason.ENDED_BY_CANDIDATE if seat.role == "candidate"
+                  else Conversation.EndReason.ENDED_BY_OWNER)
+        services.interview_end(interview=interview, reason=reason, transport=transport)
 
 
 class InterviewConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.seat: Seat | None = None
+        self.heartbeat: asyncio.Task | None = None
         await self.accept()
 
     async def disconnect(self, code):
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
         if self.seat is not None:
             await self._leave()
+
+    async def _beat(self) -> None:
+        """Keep this connection's presence row fresh while the socket is open."""
+        while True:
+            await asyncio.sleep(PRESENCE_HEARTBEAT.total_seconds())
+            if self.seat is not None:
+                await _heartbeat(self.seat, self.channel_name)
 
     # --- decoding ------------------------------------------------------------------------------------
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
@@ -150,7 +175,7 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             await handler(self, data)
-        except ApiError as exc:
+        except DomainError as exc:
             await self.send_error(exc.code, exc.message, exc.details)
 
     async def send_error(self, code: str, message: str, details=None) -> None:
@@ -184,6 +209,8 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
             await self._refuse(exc, CLOSE_FORBIDDEN)
             return
         self.seat = seat
+        if self.heartbeat is None:
+            self.heartbeat = asyncio.create_task(self._beat())
         await self.channel_layer.group_add(events.interview_group(seat.interview_id), self.channel_name)
         await self.channel_layer.group_add(room_group(seat.room_name), self.channel_name)
         await self.send_json({"event": "joinedInterview", "data": snapshot})
@@ -225,7 +252,7 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
             raise Conflict("Join an interview first (joinInterview).", code="not_joined")
         return self.seat
 
-    async def _refuse(self, exc: ApiError, close_code: int) -> None:
+    async def _refuse(self, exc: DomainError, close_code: int) -> None:
         await self.send_error(exc.code, exc.message, exc.details)
         await self.close(code=close_code)
 

@@ -11,7 +11,6 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 from djangorestframework_camel_case.util import camelize
 
 logger = logging.getLogger("juggy.interviews")
@@ -36,8 +35,10 @@ def _send(group: str, message: dict) -> None:
         async_to_sync(layer.group_send)(group, message)
 
 
-def interview_event_send_on_commit(*, interview_id, event: str, data: dict) -> None:
-    message = interview_event_message(event=event, data=data)
-    # After commit: a client that hears of a message and reads the transcript must find it there.
-    # robust: a channel layer outage is logged; it must not turn a stored answer into a 500.
-    transaction.on_commit(lambda: _send(interview_group(interview_id), message), robust=True)
+def interview_event_send(*, interview_id, event: str, data: dict) -> None:
+    """Send at once: callers run after the change they announce is committed (the core's signals)."""
+    try:
+        _send(interview_group(interview_id), interview_event_message(event=event, data=data))
+    except Exception:
+        # A channel layer outage is logged; it must not turn a stored answer into a 500.
+        logger.exception("could not send %s to interview %s", event, interview_id)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from interviews_app.models import Interview, InterviewConnection, InterviewMessage
+from conversations.models import Turn
+from interviews_app.models import PRESENCE_TTL, Interview, InterviewConnection
 from juggy.errors import Forbidden, NotFound
 from livekit_app.models import Participant
 
@@ -26,7 +28,7 @@ def interview_for_actor(*, interview_id, user=None, room_pass=None, is_service: 
         interview_id = uuid.UUID(str(interview_id))
     except ValueError as exc:
         raise _not_found(interview_id) from exc
-    interviews = Interview.objects.filter(pk=interview_id)
+    interviews = Interview.objects.select_related("conversation").filter(pk=interview_id)
     if room_pass is not None:
         if str((room_pass.scope or {}).get("interview")) != str(interview_id):
             raise _not_found(interview_id)
@@ -41,15 +43,15 @@ def interview_for_actor(*, interview_id, user=None, room_pass=None, is_service: 
     return interview
 
 
-def interview_messages(interview: Interview) -> QuerySet[InterviewMessage]:
-    return interview.messages.order_by("index")
+def interview_messages(interview: Interview) -> QuerySet[Turn]:
+    return Turn.objects.filter(conversation_id=interview.conversation_id).order_by("index")
 
 
 def interview_participants(interview: Interview) -> list[dict]:
     """Who is there now: WebSocket clients of the interview and participants of its LiveKit room."""
     people = [
         {"identity": c.identity, "name": c.name, "role": c.role, "via": "websocket", "joined_at": c.joined_at}
-        for c in InterviewConnection.objects.filter(interview=interview)
+        for c in InterviewConnection.objects.filter(interview=interview, seen_at__gte=timezone.now() - PRESENCE_TTL)
     ]
     in_room = Participant.objects.filter(room__name=interview.room_name, state=Participant.State.JOINED)
     for p in in_room:

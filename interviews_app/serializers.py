@@ -6,8 +6,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from interviews_app.models import Interview, InterviewMessage
-from juggy.ai import InterviewState
+from conversations.models import Turn
+from conversations.services import progress
+from interviews_app.models import Interview
 from livekit_app.models import ROOM_NAME_PATTERN
 
 RESPONSE_MAX_CHARS = 8000
@@ -52,17 +53,8 @@ class InterviewResponseInputSerializer(serializers.Serializer):
 
 # --- output ----------------------------------------------------------------------------------------
 def progress_of(interview: Interview) -> dict:
-    """Question i of n, from the stored plan and engine state (no query)."""
-    total = len((interview.plan or {}).get("questions") or [])
-    state = InterviewState.from_dict(interview.state)
-    current = min(state.index + 1, total) if state.started else 0
-    return {
-        "current_question": current,
-        "total_questions": total,
-        "follow_ups_asked": state.follow_ups_asked if state.started else 0,
-        "messages": interview.message_count,
-        "finished": state.finished or interview.status == Interview.Status.ENDED,
-    }
+    """Question i of n, from the conversation's plan and state (no query)."""
+    return progress(interview.conversation)
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -74,9 +66,19 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class InterviewMessageSerializer(serializers.ModelSerializer):
+    """A turn as the interview endpoints show it: the interviewer speaks as "engine", the candidate
+    through the transport that carried the answer (rest, websocket, livekit)."""
+
+    role = serializers.CharField(source="speaker", help_text="interviewer or candidate.")
+    source = serializers.SerializerMethodField()
+
     class Meta:
-        model = InterviewMessage
+        model = Turn
         fields = ["index", "role", "text", "question_id", "is_follow_up", "source", "created_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["engine", "rest", "websocket", "livekit"]))
+    def get_source(self, turn: Turn) -> str:
+        return "engine" if turn.speaker == Turn.Speaker.INTERVIEWER else turn.transport
 
 
 class ParticipantSerializer(serializers.Serializer):
@@ -90,8 +92,14 @@ class ParticipantSerializer(serializers.Serializer):
 class InterviewSerializer(serializers.ModelSerializer):
     session_id = serializers.UUIDField(source="id", read_only=True)
     interview_id = serializers.UUIDField(source="id", read_only=True)
-    media_id = serializers.UUIDField(allow_null=True, read_only=True)
     settings = InterviewSettingsSerializer(read_only=True)
+    media_id = serializers.UUIDField(source="conversation.media_id", allow_null=True, read_only=True)
+    status = serializers.ChoiceField(choices=Interview.Status.choices, read_only=True)
+    end_reason = serializers.CharField(source="conversation.end_reason", read_only=True)
+    job_description = serializers.SerializerMethodField()
+    summary_status = serializers.ChoiceField(choices=Interview.SummaryStatus.choices, read_only=True)
+    started_at = serializers.DateTimeField(source="conversation.started_at", read_only=True)
+    ended_at = serializers.DateTimeField(source="conversation.ended_at", read_only=True)
     interviewer = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
     duration_seconds = serializers.SerializerMethodField()
@@ -113,10 +121,14 @@ class InterviewSerializer(serializers.ModelSerializer):
     def get_progress(self, interview) -> dict:
         return progress_of(interview)
 
+    def get_job_description(self, interview) -> str:
+        return (interview.conversation.job or {}).get("job_description", "")
+
     def get_duration_seconds(self, interview) -> float | None:
-        if interview.started_at is None:
+        conversation = interview.conversation
+        if conversation.started_at is None:
             return None
-        return round(((interview.ended_at or timezone.now()) - interview.started_at).total_seconds(), 3)
+        return round(((conversation.ended_at or timezone.now()) - conversation.started_at).total_seconds(), 3)
 
 
 class InterviewDetailSerializer(InterviewSerializer):

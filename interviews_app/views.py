@@ -11,8 +11,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conversations.models import Conversation, Turn
+from conversations.services import Exchange
 from interviews_app import selectors, services
-from interviews_app.models import Interview, InterviewMessage
+from interviews_app.models import Interview
 from interviews_app.serializers import (
     ExchangeSerializer,
     InterviewCreatedSerializer,
@@ -25,10 +27,8 @@ from interviews_app.serializers import (
     progress_of,
 )
 from juggy.accounts.authentication import BearerTokenAuthentication, acting_user, is_service
-from juggy.errors import NotFound
 from livekit_app.authentication import IsUserOrRoomPass, RoomPassAuthentication
 from livekit_app.services import RoomPass
-from media_app.models import Media
 
 TAGS = ["interviews"]
 _401 = OpenApiResponse(description="Missing, invalid or expired token.")
@@ -60,8 +60,8 @@ def _is_candidate(request) -> bool:
     return isinstance(request.auth, RoomPass)
 
 
-def _exchange(exchange: services.Exchange) -> dict:
-    interview = exchange.interview
+def _exchange(interview: Interview, exchange: Exchange) -> dict:
+    interview.conversation = exchange.conversation
     return ExchangeSerializer(
         {
             "session_id": interview.id,
@@ -100,18 +100,13 @@ class InterviewCreateView(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         owner = acting_user(request, values.get("user_id"))
-        media = None
-        if values.get("media_id"):
-            media = Media.objects.filter(pk=values["media_id"], owner=owner).first()
-            if media is None:
-                raise NotFound("Media not found.", code="media_not_found", details={"mediaId": str(values["media_id"])})
         created = services.interview_create(
             owner=owner,
             room_name=values["room_name"],
             candidate_id=values["candidate_id"],
             job_description=values["job_description"],
             candidate_name=values.get("candidate_name", ""),
-            media=media,
+            media_id=values.get("media_id"),
             settings=values.get("settings") or {},
         )
         interview = created.interview
@@ -148,8 +143,8 @@ class InterviewStartView(InterviewBaseView):
         responses={200: ExchangeSerializer, 401: _401, 404: _404, 409: _409, 503: _503},
     )
     def post(self, request, interview_id):
-        exchange = services.interview_start(interview=self.get_interview(interview_id))
-        return Response(_exchange(exchange))
+        interview = self.get_interview(interview_id)
+        return Response(_exchange(interview, services.interview_start(interview=interview)))
 
 
 class InterviewRespondView(InterviewBaseView):
@@ -170,9 +165,9 @@ class InterviewRespondView(InterviewBaseView):
         data = InterviewResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         exchange = services.interview_respond(
-            interview=interview, text=data.validated_data["response"], source=InterviewMessage.Source.REST
+            interview=interview, text=data.validated_data["response"], transport=Turn.Transport.REST
         )
-        return Response(_exchange(exchange))
+        return Response(_exchange(interview, exchange))
 
 
 class InterviewTranscriptView(InterviewBaseView):
@@ -206,7 +201,7 @@ class InterviewEndView(InterviewBaseView):
     )
     def post(self, request, interview_id):
         interview = self.get_interview(interview_id)
-        reason = Interview.EndReason.ENDED_BY_CANDIDATE if _is_candidate(request) else Interview.EndReason.ENDED_BY_OWNER
+        reason = Conversation.EndReason.ENDED_BY_CANDIDATE if _is_candidate(request) else Conversation.EndReason.ENDED_BY_OWNER
         interview = services.interview_end(interview=interview, reason=reason)
         interview.participants = selectors.interview_participants(interview)
         return Response(InterviewDetailSerializer(interview).data)
@@ -233,17 +228,18 @@ class InterviewSummaryView(InterviewBaseView):
         },
     )
     def get(self, request, interview_id):
-        interview = services.interview_summary_request(interview=self.get_interview(interview_id))
-        if interview.summary_status == Interview.SummaryStatus.DONE:
+        interview = self.get_interview(interview_id)
+        conversation = services.interview_summary_request(interview=interview)
+        if conversation.analysis_status == Conversation.AnalysisStatus.DONE:
             return Response(
                 SummarySerializer(
-                    {"session_id": interview.id, "status": "done", "summary": interview.summary,
-                     "generated_at": interview.summary_done_at}
+                    {"session_id": interview.id, "status": "done", "summary": conversation.analysis,
+                     "generated_at": conversation.analysed_at}
                 ).data
             )
         return Response(
             SummaryPendingSerializer(
-                {"session_id": interview.id, "status": "pending", "previous_error": interview.summary_error}
+                {"session_id": interview.id, "status": "pending", "previous_error": conversation.analysis_error}
             ).data,
             status=status.HTTP_202_ACCEPTED,
         )

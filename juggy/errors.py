@@ -1,7 +1,10 @@
 """The one error shape: {"error": {"code": "...", "message": "...", "details": ...}}.
 
-Services raise ApiError subclasses; DRF exceptions, Django's 404/403/500 and CSRF failures are all
-rendered here, so no view builds error JSON by hand and no HTML error page reaches an API client.
+Services raise DomainError subclasses, which say what went wrong and nothing of HTTP; HTTP_STATUS below
+is the one table that maps them to a status, for DRF views, the VAPI views (JsonExceptionMiddleware) and
+the WebSocket consumer (which sends the code and message as an `error` event). DRF exceptions, Django's
+404/403/500 and CSRF failures are rendered here too, so no view builds error JSON by hand and no HTML
+error page reaches an API client.
 """
 
 from __future__ import annotations
@@ -20,8 +23,7 @@ from rest_framework.serializers import as_serializer_error
 logger = logging.getLogger("juggy.errors")
 
 
-class ApiError(Exception):
-    status_code = status.HTTP_400_BAD_REQUEST
+class DomainError(Exception):
     default_code = "error"
     default_message = "The request could not be processed."
 
@@ -32,58 +34,73 @@ class ApiError(Exception):
         super().__init__(self.message)
 
 
-class BadRequest(ApiError):
-    status_code = 400
+class BadRequest(DomainError):
     default_code = "bad_request"
     default_message = "The request is invalid."
 
 
-class NotAuthenticated(ApiError):
-    status_code = 401
+class NotAuthenticated(DomainError):
     default_code = "not_authenticated"
     default_message = "Authentication credentials were not provided or are invalid."
 
 
-class PaymentRequired(ApiError):
-    status_code = 402
+class PaymentRequired(DomainError):
     default_code = "payment_required"
     default_message = "Not enough credits."
 
 
-class Forbidden(ApiError):
-    status_code = 403
+class Forbidden(DomainError):
     default_code = "forbidden"
     default_message = "You may not do this."
 
 
-class NotFound(ApiError):
-    status_code = 404
+class NotFound(DomainError):
     default_code = "not_found"
     default_message = "Not found."
 
 
-class Conflict(ApiError):
-    status_code = 409
+class Conflict(DomainError):
     default_code = "conflict"
     default_message = "The request conflicts with the current state."
 
 
-class PayloadTooLarge(ApiError):
-    status_code = 413
+class PayloadTooLarge(DomainError):
     default_code = "payload_too_large"
     default_message = "The request body is too large."
 
 
-class UnsupportedMediaType(ApiError):
-    status_code = 415
+class UnsupportedMediaType(DomainError):
     default_code = "unsupported_media_type"
     default_message = "This type of content is not supported."
 
 
-class ServiceUnavailable(ApiError):
-    status_code = 503
+class ServiceUnavailable(DomainError):
     default_code = "service_unavailable"
     default_message = "A service this request needs is unavailable."
+
+
+class MethodNotAllowed(DomainError):
+    default_code = "method_not_allowed"
+    default_message = "This method is not allowed here."
+
+
+# The one table: domain error -> HTTP status.
+HTTP_STATUS: dict[type[DomainError], int] = {
+    BadRequest: status.HTTP_400_BAD_REQUEST,
+    NotAuthenticated: status.HTTP_401_UNAUTHORIZED,
+    PaymentRequired: status.HTTP_402_PAYMENT_REQUIRED,
+    Forbidden: status.HTTP_403_FORBIDDEN,
+    NotFound: status.HTTP_404_NOT_FOUND,
+    MethodNotAllowed: status.HTTP_405_METHOD_NOT_ALLOWED,
+    Conflict: status.HTTP_409_CONFLICT,
+    PayloadTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    UnsupportedMediaType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    ServiceUnavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+}
+
+
+def http_status(exc: DomainError) -> int:
+    return next((HTTP_STATUS[cls] for cls in type(exc).__mro__ if cls in HTTP_STATUS), status.HTTP_400_BAD_REQUEST)
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict:
@@ -120,8 +137,8 @@ def _validation_message(detail: Any) -> str:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF EXCEPTION_HANDLER: every API error leaves in the one shape."""
     headers: dict[str, str] = {}
-    if isinstance(exc, ApiError):
-        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.details), status=http_status(exc))
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

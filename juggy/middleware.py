@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.deprecation import MiddlewareMixin
 
-from juggy.errors import ApiError, json_error
+from juggy.errors import DomainError, http_status, json_error
 
 logger = logging.getLogger("juggy.errors")
 
@@ -32,8 +32,8 @@ class JsonExceptionMiddleware(MiddlewareMixin):
     def process_exception(self, request, exception):
         if request.path_info.startswith("/admin/") and settings.DEBUG:
             return None
-        if isinstance(exception, ApiError):
-            return json_error(exception.status_code, exception.code, exception.message, exception.details)
+        if isinstance(exception, DomainError):
+            return json_error(http_status(exception), exception.code, exception.message, exception.details)
         if isinstance(exception, Http404):
             return json_error(404, "not_found", "Not found.")
         if isinstance(exception, PermissionDenied):

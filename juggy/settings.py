@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "juggy.accounts",
     "media_app",
     "livekit_app",
+    "conversations",
     "sessions_app",
     "interviews_app",
 ]
@@ -85,7 +86,7 @@ ASGI_APPLICATION = "juggy.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "juggy" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -12,12 +12,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
+from conversations.admin import ANALYSIS_FIELDS, CONVERSATION_FIELDS, ConversationFields
 from juggy.accounts.models import Organisation
-from juggy.errors import ApiError
+from juggy.errors import DomainError
 from sessions_app import selectors, services
-from sessions_app.models import AssessmentTemplate, Candidate, Session, TranscriptTurn
+from sessions_app.models import AssessmentTemplate, Candidate, Session
 from sessions_app.serializers import CompetencyInputSerializer
 
 
@@ -137,24 +137,6 @@ class CandidateAdmin(OrganisationScopedAdmin):
 # --- sessions -------------------------------------------------------------------------------------
 
 
-class TranscriptInline(admin.TabularInline):
-    model = TranscriptTurn
-    extra = 0
-    can_delete = False
-    fields = ["index", "role", "text", "question_id", "is_follow_up", "source", "created_at"]
-    readonly_fields = fields
-    ordering = ["index"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return True  # the parent admin has already decided who sees the session
-
-
 class EnterpriseSessionForm(forms.ModelForm):
     """Adding a session in the admin: an enterprise assessment of a candidate against a template."""
 
@@ -187,30 +169,31 @@ class _Echo:
 
 
 @admin.register(Session)
-class SessionAdmin(OrganisationScopedAdmin):
+class SessionAdmin(ConversationFields, OrganisationScopedAdmin):
     list_display = [
-        "id", "kind", "status", "organisation", "template", "candidate", "user", "analysis_status",
-        "analysis_score", "created_at",
+        "id", "kind", "conversation_status", "organisation", "template", "candidate", "user", "analysis_status",
+        "overall_score", "created_at",
     ]
-    list_filter = ["status", "kind", OrganisationFilter, "analysis_status", ("created_at", admin.DateFieldListFilter)]
+    list_filter = [
+        "conversation__status", "kind", OrganisationFilter, "conversation__analysis_status",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     date_hierarchy = "created_at"
     search_fields = ["id", "call_id", "assessment_area", "candidate__name", "candidate__email", "user__username", "template__name"]
-    list_select_related = ["organisation", "template", "candidate", "user"]
-    inlines = [TranscriptInline]
+    list_select_related = ["conversation", "organisation", "template", "candidate", "user"]
     actions = ["rerun_analysis", "export_csv"]
     readonly_fields = [
-        "id", "user", "kind", "organisation", "template", "candidate", "media", "assessment_area", "context",
-        "call_id", "call_status", "ended_reason", "recording_urls", "started_at", "ended_at", "duration_seconds",
-        "credits_used", "questions", "analysis_status", "analysis_score", "scorecard", "analysis_error",
-        "analysis_requested_at", "analysed_at", "created_at", "updated_at",
+        "id", "user", "kind", "organisation", "template", "candidate", "assessment_area", "context",
+        "call_id", "call_status", "ended_reason", "recording_urls", "duration_seconds", "credits_used",
+        *CONVERSATION_FIELDS, *ANALYSIS_FIELDS, "created_at", "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["id", "user", "kind", "status", "organisation", "template", "candidate", "media"]}),
+        (None, {"fields": ["id", "user", "kind", "conversation_status", "organisation", "template", "candidate"]}),
         ("Context", {"fields": ["assessment_area", "context", "questions"]}),
         ("Call", {"fields": ["call_id", "call_status", "ended_reason", "recording_urls", "started_at", "ended_at",
                              "duration_seconds", "credits_used"]}),
-        ("Analysis", {"fields": ["analysis_status", "analysis_score", "scorecard", "analysis_error",
-                                 "analysis_requested_at", "analysed_at"]}),
+        ("Transcript", {"fields": ["transcript"]}),
+        ("Analysis", {"fields": ANALYSIS_FIELDS}),
         ("Timestamps", {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -227,9 +210,6 @@ class SessionAdmin(OrganisationScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
 
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
-
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
@@ -240,48 +220,6 @@ class SessionAdmin(OrganisationScopedAdmin):
         obj.pk, obj.created_at = session.pk, session.created_at
         obj._state.adding = False
 
-    @admin.display(description="Questions")
-    def questions(self, obj: Session):
-        rows = services.session_questions(obj)
-        if not rows:
-            return "Planned at the first turn of the interview."
-        return format_html("<ol>{}</ol>", format_html_join("", "<li>{} <small>({})</small></li>",
-                                                            ((q["text"], q["competency"]) for q in rows)))
-
-    @admin.display(description="Scorecard")
-    def scorecard(self, obj: Session):
-        analysis = obj.analysis
-        if not analysis:
-            return "Not analysed yet."
-        competencies = format_html_join(
-            "",
-            "<tr><td><strong>{}</strong></td><td>{}/5</td><td>{}<ul>{}</ul></td></tr>",
-            (
-                (
-                    c.get("name") or c.get("competency"),
-                    c.get("score"),
-                    c.get("rationale", ""),
-                    format_html_join(
-                        "", "<li>&ldquo;{}&rdquo; <small>(turn {})</small></li>",
-                        ((e.get("quote"), e.get("turn_index")) for e in c.get("evidence") or []),
-                    ),
-                )
-                for c in analysis.get("competencies") or []
-            ),
-        )
-        score = analysis.get("overall_score")
-        return format_html(
-            "<p><strong>Overall:</strong> {} &middot; <strong>Recommendation:</strong> {}</p><p>{}</p>"
-            "<p><strong>Strengths:</strong> {}</p><p><strong>To improve:</strong> {}</p>"
-            '<table><tr><th>Competency</th><th>Score</th><th>Rationale and evidence</th></tr>{}</table>',
-            f"{score:.1f} / 5" if score is not None else "not enough evidence",
-            analysis.get("recommendation") or "—",
-            analysis.get("summary", ""),
-            "; ".join(analysis.get("strengths") or []) or "—",
-            "; ".join(analysis.get("improvements") or []) or "—",
-            competencies,
-        )
-
     @admin.action(description="Re-run the analysis of the selected sessions")
     def rerun_analysis(self, request, queryset):
         queued, skipped = 0, []
@@ -289,7 +227,7 @@ class SessionAdmin(OrganisationScopedAdmin):
             try:
                 services.analysis_request(session=session, force=True)
                 queued += 1
-            except ApiError as exc:
+            except DomainError as exc:
                 skipped.append(f"{session.pk}: {exc.message}")
         if queued:
             self.message_user(request, f"Analysis requested for {queued} session(s).", messages.SUCCESS)
@@ -299,19 +237,22 @@ class SessionAdmin(OrganisationScopedAdmin):
     @admin.action(description="Export the selected sessions as CSV")
     def export_csv(self, request, queryset):
         writer = csv.writer(_Echo())
-        sessions = queryset.select_related("organisation", "template", "candidate", "user").order_by("-created_at")
+        sessions = queryset.select_related("conversation", "organisation", "template", "candidate", "user").order_by(
+            "-created_at"
+        )
 
         def rows():
             yield writer.writerow(CSV_COLUMNS)
             for s in sessions.iterator(chunk_size=500):
+                c = s.conversation
                 yield writer.writerow([
                     s.pk, s.kind, s.status, s.organisation.name if s.organisation else "",
                     s.template.name if s.template else "", s.candidate.name if s.candidate else "",
                     s.candidate.email if s.candidate else "", s.user.username, s.created_at.isoformat(),
-                    s.started_at.isoformat() if s.started_at else "", s.ended_at.isoformat() if s.ended_at else "",
-                    s.duration_seconds if s.duration_seconds is not None else "", s.credits_used, s.analysis_status,
-                    s.analysis_score if s.analysis_score is not None else "",
-                    (s.analysis or {}).get("recommendation") or "",
+                    c.started_at.isoformat() if c.started_at else "", c.ended_at.isoformat() if c.ended_at else "",
+                    s.duration_seconds if s.duration_seconds is not None else "", s.credits_used, c.analysis_status,
+                    c.analysis_score if c.analysis_score is not None else "",
+                    (c.analysis or {}).get("recommendation") or "",
                 ])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv")

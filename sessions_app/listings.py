@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel, underscoreize
 from drf_spectacular.openapi import AutoSchema
@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from juggy.accounts.authentication import acting_user
 from juggy.errors import BadRequest
-from sessions_app.models import Session
+from sessions_app.models import Session, session_status_q
 from sessions_app.selectors import session_owned_by, session_visible_to
 from sessions_app.serializers import SessionSerializer
 
@@ -40,7 +40,7 @@ ROW = (
 SCORE = ("analysis_score", "recommendation", "analysed_at")
 ORG = ("organisation", "template", "candidate")
 # The big JSON columns a light row never reads.
-HEAVY = ("plan", "state", "analysis", "resume_text", "resume_data", "recording_urls")
+HEAVY = ("recording_urls", *(f"conversation__{f}" for f in ("plan", "state", "analysis", "job", "resume_text", "resume")))
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Version:
 
     @property
     def related(self) -> tuple[str, ...]:
-        return tuple(f for f in ("media", *ORG) if f in self.fields)
+        return ("conversation", *(f for f in ORG if f in self.fields), *(("conversation__media",) if "media" in self.fields else ()))
 
 
 VERSIONS = {
@@ -178,10 +178,8 @@ def listing_queryset(*, version: Version, user, params: dict) -> QuerySet[Sessio
         sessions = sessions.select_related(*version.related)
     if version.light:
         sessions = sessions.defer(*HEAVY)
-    if "turn_count" in version.fields:
-        sessions = sessions.annotate(turn_count=Count("turns"))
     if "recommendation" in version.fields:
-        sessions = sessions.annotate(recommendation=KeyTextTransform("recommendation", "analysis"))
+        sessions = sessions.annotate(recommendation=KeyTextTransform("recommendation", "conversation__analysis"))
     if version.filters:
         sessions = _filter(sessions, params)
     return sessions.order_by("-created_at", "-pk")
@@ -189,7 +187,7 @@ def listing_queryset(*, version: Version, user, params: dict) -> QuerySet[Sessio
 
 def _filter(sessions: QuerySet[Session], params: dict) -> QuerySet[Session]:
     if params.get("status"):
-        sessions = sessions.filter(status=params["status"])
+        sessions = sessions.filter(session_status_q(params["status"]))
     if params.get("kind"):
         sessions = sessions.filter(kind=params["kind"])
     if params.get("created_after"):

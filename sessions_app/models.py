@@ -49,11 +49,19 @@ class Candidate(models.Model):
 
 
 class Session(models.Model):
+    """A practice or assessment interview carried by a VAPI call: the transport record of a conversation.
+
+    It keeps what is the call's own (the call id, credits, what VAPI's webhooks report) and what the
+    API was given at creation (otherContext); the interview itself, its transcript and analysis are the
+    conversation's (conversations.models)."""
+
     class Kind(models.TextChoices):
         STANDARD = "standard", "Standard (practice)"
         ENTERPRISE = "enterprise", "Enterprise (assessment)"
 
     class Status(models.TextChoices):
+        """The status shown to clients: the conversation's, with the call linked before it starts."""
+
         CREATED = "created", "Created"
         LINKED = "linked", "Linked to a call"
         IN_PROGRESS = "in_progress", "In progress"
@@ -61,14 +69,10 @@ class Session(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
-    class AnalysisStatus(models.TextChoices):
-        NONE = "none", "Not analysed"
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.PROTECT, related_name="session"
+    )
     # The owner: the practising user, or the recruiter who created an enterprise session.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_sessions")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STANDARD)
@@ -82,41 +86,17 @@ class Session(models.Model):
         Candidate, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
 
-    # The resume is copied in, so a session keeps working after its media is deleted.
-    media = models.ForeignKey(
-        "media_app.Media", null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
-    )
-    resume_text = models.TextField(blank=True)
-    resume_data = models.JSONField(null=True, blank=True)
-
     assessment_area = models.CharField(max_length=200, blank=True)
-    # otherContext, snake_case keys: current_role, target_role, job_description, job_description_link...
+    # otherContext as given, snake_case keys: current_role, target_role, job_description, job_description_link...
     context = models.JSONField(default=dict, blank=True)
-    plan = models.JSONField(null=True, blank=True, help_text="juggy.ai Plan.to_dict()")
-    state = models.JSONField(default=dict, blank=True, help_text="juggy.ai InterviewState.to_dict()")
 
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED, db_index=True)
     # The voice provider's call (VAPI call.id); one call per session, one session per call.
     call_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
     call_status = models.CharField(max_length=30, blank=True)
     ended_reason = models.CharField(max_length=100, blank=True)
     recording_urls = models.JSONField(default=dict, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
     credits_used = models.PositiveIntegerField(default=0)
-
-    analysis_status = models.CharField(
-        max_length=10, choices=AnalysisStatus.choices, default=AnalysisStatus.NONE, db_index=True
-    )
-    analysis = models.JSONField(null=True, blank=True, help_text="juggy.ai Analysis.to_dict()")
-    analysis_score = models.FloatField(null=True, blank=True, db_index=True)
-    analysis_error = models.TextField(blank=True)
-    # Identifies the analysis run that currently owns the result: a task writes only if its run id
-    # still matches, so a superseded (re-run) or redelivered task never overwrites a newer result.
-    analysis_run_id = models.UUIDField(null=True, blank=True, editable=False)
-    analysis_requested_at = models.DateTimeField(null=True, blank=True)
-    analysed_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -126,7 +106,7 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["user", "-created_at"], name="session_user_created"),
             models.Index(fields=["organisation", "-created_at"], name="session_org_created"),
-            models.Index(fields=["kind", "status"], name="session_kind_status"),
+            models.Index(fields=["kind"], name="session_kind"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -138,26 +118,30 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} session {self.id}"
 
+    @property
+    def status(self) -> str:
+        return session_status(self.conversation.status, bool(self.call_id))
 
-class TranscriptTurn(models.Model):
-    class Role(models.TextChoices):
-        INTERVIEWER = "interviewer", "Interviewer"
-        CANDIDATE = "candidate", "Candidate"
 
-    id = models.BigAutoField(primary_key=True)
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="turns")
-    index = models.PositiveIntegerField()
-    role = models.CharField(max_length=12, choices=Role.choices)
-    text = models.TextField()
-    # Which plan question the turn belongs to, and whether it was a follow-up (interviewer turns).
-    question_id = models.CharField(max_length=50, blank=True)
-    is_follow_up = models.BooleanField(default=False)
-    source = models.CharField(max_length=20, blank=True, help_text="vapi, api, websocket, report")
-    created_at = models.DateTimeField(auto_now_add=True)
+# Conversation status -> the session status clients see (a created conversation with a call is "linked").
+_STATUS = {
+    "created": Session.Status.CREATED,
+    "in_progress": Session.Status.IN_PROGRESS,
+    "ended": Session.Status.COMPLETED,
+    "failed": Session.Status.FAILED,
+    "cancelled": Session.Status.CANCELLED,
+}
 
-    class Meta:
-        ordering = ["session", "index"]
-        constraints = [models.UniqueConstraint(fields=["session", "index"], name="turn_unique_index")]
 
-    def __str__(self) -> str:
-        return f"{self.index} {self.role}: {self.text[:60]}"
+def session_status(conversation_status: str, linked: bool) -> str:
+    status = _STATUS[conversation_status]
+    return Session.Status.LINKED if status == Session.Status.CREATED and linked else status
+
+
+def session_status_q(status: str) -> Q:
+    """Sessions whose client-visible status is `status`, as a filter (the inverse of session_status)."""
+    if status == Session.Status.LINKED:
+        return Q(conversation__status="created", call_id__isnull=False)
+    if status == Session.Status.CREATED:
+        return Q(conversation__status="created", call_id__isnull=True)
+    return Q(conversation__status=next(k for k, v in _STATUS.items() if v == status))

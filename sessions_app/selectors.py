@@ -29,28 +29,14 @@ def session_for_call(call_id: str) -> Session | None:
     """The session linked to a voice provider's call, with what the live interview reads."""
     if not call_id:
         return None
-    return (
-        Session.objects.select_related("user", "organisation", "template", "candidate")
-        .filter(call_id=call_id)
-        .first()
-    )
+    return Session.objects.select_related("user", "conversation").filter(call_id=call_id).first()
 
 
 def session_detail(*, sessions: QuerySet[Session], session_id) -> Session | None:
     """One session out of `sessions` (already scoped to the caller), ready for the detail serializer."""
     return (
-        sessions.select_related("organisation", "template", "candidate", "media")
-        .prefetch_related("turns")
-        .filter(pk=session_id)
-        .first()
-    )
-
-
-def session_with_transcript(session_id) -> Session | None:
-    """A session with everything the analysis needs: its template, candidate and ordered turns."""
-    return (
-        Session.objects.select_related("organisation", "template", "candidate")
-        .prefetch_related("turns")
+        sessions.select_related("conversation__media", "organisation", "template", "candidate")
+        .prefetch_related("conversation__turns")
         .filter(pk=session_id)
         .first()
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sessions_app.models import AssessmentTemplate, Session, TranscriptTurn
-from sessions_app.services import analysis_report, session_questions
+from conversations.models import Conversation, Turn
+from conversations.services import analysis_report, questions
+from sessions_app.models import AssessmentTemplate, Session
 
 # --- inputs ---------------------------------------------------------------------------------------
 
@@ -105,7 +106,7 @@ class AnalyseQuerySerializer(serializers.Serializer):
 # --- outputs: pieces ------------------------------------------------------------------------------
 
 # Plain strings, not enums, in the schema: the same states appear as `analysisStatus` on sessions.
-ANALYSIS_STATES = "One of: " + ", ".join(Session.AnalysisStatus.values) + "."
+ANALYSIS_STATES = "One of: " + ", ".join(Conversation.AnalysisStatus.values) + "."
 
 
 class ContextUploadResponseSerializer(serializers.Serializer):
@@ -161,7 +162,7 @@ def normalised_analysis(data: dict | None) -> dict | None:
 
 
 class AnalysisStateSerializer(serializers.Serializer):
-    """The analysis block of a session: its state, the structured result and the readable report."""
+    """The analysis block of a session (of its conversation): state, structured result, readable report."""
 
     status = serializers.CharField(source="analysis_status", help_text=ANALYSIS_STATES)
     score = serializers.FloatField(source="analysis_score", allow_null=True)
@@ -172,15 +173,17 @@ class AnalysisStateSerializer(serializers.Serializer):
     analysed_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(AnalysisResultSerializer(allow_null=True))
-    def get_result(self, session: Session) -> dict | None:
-        return normalised_analysis(session.analysis)
+    def get_result(self, conversation: Conversation) -> dict | None:
+        return normalised_analysis(conversation.analysis)
 
-    def get_report(self, session: Session) -> str:
-        return analysis_report(session.analysis)
+    def get_report(self, conversation: Conversation) -> str:
+        return analysis_report(conversation.analysis)
 
 
 class AnalysisResponseSerializer(serializers.Serializer):
-    session_id = serializers.UUIDField(source="id")
+    """GET /session/analyse, of a session's conversation (its `session` is the session)."""
+
+    session_id = serializers.UUIDField(source="session.id")
     status = serializers.CharField(source="analysis_status", help_text=ANALYSIS_STATES)
     analysis = serializers.SerializerMethodField(help_text="The readable report (plain text), as in the contract.")
     result = serializers.SerializerMethodField(help_text="The structured analysis.")
@@ -188,16 +191,16 @@ class AnalysisResponseSerializer(serializers.Serializer):
     requested_at = serializers.DateTimeField(source="analysis_requested_at", allow_null=True)
     analysed_at = serializers.DateTimeField(allow_null=True)
 
-    def get_analysis(self, session: Session) -> str:
-        return analysis_report(session.analysis)
+    def get_analysis(self, conversation: Conversation) -> str:
+        return analysis_report(conversation.analysis)
 
     @extend_schema_field(AnalysisResultSerializer(allow_null=True))
-    def get_result(self, session: Session) -> dict | None:
-        return normalised_analysis(session.analysis)
+    def get_result(self, conversation: Conversation) -> dict | None:
+        return normalised_analysis(conversation.analysis)
 
 
 class AnalysisPendingSerializer(serializers.Serializer):
-    session_id = serializers.UUIDField(source="id")
+    session_id = serializers.UUIDField(source="session.id")
     status = serializers.CharField(source="analysis_status", help_text="pending or running.")
     requested_at = serializers.DateTimeField(source="analysis_requested_at", allow_null=True)
 
@@ -230,10 +233,11 @@ class MediaBriefSerializer(serializers.Serializer):
 
 
 class TurnSerializer(serializers.ModelSerializer):
-    role = serializers.CharField(help_text="interviewer or candidate.")
+    role = serializers.CharField(source="speaker", help_text="interviewer or candidate.")
+    source = serializers.CharField(source="transport", help_text="vapi (the live call) or report (VAPI's end-of-call report).")
 
     class Meta:
-        model = TranscriptTurn
+        model = Turn
         fields = ["index", "role", "text", "question_id", "is_follow_up", "source", "created_at"]
 
 
@@ -260,16 +264,24 @@ class SessionSerializer(serializers.ModelSerializer):
     context = OtherContextSerializer(help_text="otherContext as given at creation.")
     target_role = serializers.CharField(source="context.target_role", default="")
     target_company = serializers.CharField(source="context.target_company", default="")
+    status = serializers.ChoiceField(choices=Session.Status.choices, read_only=True)
     questions = serializers.SerializerMethodField()
     resume_attached = serializers.SerializerMethodField()
-    media = MediaBriefSerializer(allow_null=True, help_text="Null when none was given or it was deleted since.")
+    media = MediaBriefSerializer(
+        source="conversation.media", allow_null=True, help_text="Null when none was given or it was deleted since."
+    )
     organisation = OrganisationBriefSerializer(allow_null=True)
     template = TemplateBriefSerializer(allow_null=True)
     candidate = CandidateBriefSerializer(allow_null=True)
-    turn_count = serializers.IntegerField(help_text="Transcript turns so far.")
+    started_at = serializers.DateTimeField(source="conversation.started_at", allow_null=True)
+    ended_at = serializers.DateTimeField(source="conversation.ended_at", allow_null=True)
+    turn_count = serializers.IntegerField(source="conversation.turn_count", help_text="Transcript turns so far.")
+    analysis_status = serializers.CharField(source="conversation.analysis_status", help_text=ANALYSIS_STATES)
+    analysis_score = serializers.FloatField(source="conversation.analysis_score", allow_null=True)
+    analysed_at = serializers.DateTimeField(source="conversation.analysed_at", allow_null=True)
     recommendation = serializers.CharField(allow_null=True, help_text="From the analysis, when there is one.")
-    analysis = AnalysisStateSerializer(source="*")
-    transcript = TurnSerializer(source="turns", many=True)
+    analysis = AnalysisStateSerializer(source="conversation")
+    transcript = TurnSerializer(source="conversation.turns", many=True)
 
     class Meta:
         model = Session
@@ -283,11 +295,11 @@ class SessionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, session: Session) -> list[dict]:
-        return session_questions(session)
+        return questions(session.conversation)
 
     def get_resume_attached(self, session: Session) -> bool:
         """Whether a resume was copied in at creation (it survives the media's deletion)."""
-        return bool(session.resume_text or session.resume_data)
+        return bool(session.conversation.resume_text or session.conversation.resume)
 
 
 class SessionDetailSerializer(SessionSerializer):
@@ -300,7 +312,7 @@ class SessionDetailSerializer(SessionSerializer):
         fields = [f for f in SessionSerializer.Meta.fields if f not in ("analysis_status", "analysis_score", "analysed_at")]
 
     def get_turn_count(self, session: Session) -> int:
-        return len(session.turns.all())
+        return len(session.conversation.turns.all())
 
     def get_recommendation(self, session: Session) -> str | None:
-        return (session.analysis or {}).get("recommendation")
+        return (session.conversation.analysis or {}).get("recommendation")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conversations.models import Conversation
 from juggy.accounts.authentication import acting_user, is_service
 from juggy.errors import BadRequest, Forbidden, NotFound, ServiceUnavailable
+from juggy.versioning import Version, VersionedView
 from sessions_app import selectors, services
 from sessions_app.models import Session
 from sessions_app.serializers import (
@@ -44,91 +47,99 @@ def sessions_for(request):
 
 
 def _session_or_404(request, session_id) -> Session:
-    session = sessions_for(request).filter(pk=session_id).first()
+    session = sessions_for(request).select_related("conversation").filter(pk=session_id).first()
     if session is None:
         raise NotFound("Session not found.", code="session_not_found", details={"sessionId": str(session_id)})
     return session
 
 
-class ContextUploadView(APIView):
-    plan_now = True
+_MEDIA_NOT_FOUND = OpenApiResponse(description="`mediaId` is not one of your media (`media_not_found`).")
+_MEDIA_NOT_READY = OpenApiResponse(description="The media is still being parsed or failed to parse.")
 
-    @extend_schema(
-        tags=["sessions"],
+
+@dataclass(frozen=True)
+class ContextVersion(Version):
+    plan_now: bool = True  # plan the questions now and answer with them; else at the first turn
+
+
+CONTEXT_VERSIONS = (
+    ContextVersion(
+        "context/upload",
+        "context-upload",
+        "Create a practice session and its questions",
+        "Creates a standard (practice) session for the caller from the assessment area, the caller's own "
+        "resume media (its text and structured resume are copied into the session) and the other context, "
+        "and plans the interview questions now. `sessionQuestions` is a JSON string of "
+        "`[{id, text, competency, kind}]`.",
+        tags=("sessions",),
         operation_id="context_upload",
-        summary="Create a practice session and its questions",
-        description=(
-            "Creates a standard (practice) session for the caller from the assessment area, the caller's own "
-            "resume media (its text and structured resume are copied into the session) and the other context, "
-            "and plans the interview questions now. `sessionQuestions` is a JSON string of "
-            "`[{id, text, competency, kind}]`."
-        ),
         request=ContextUploadSerializer,
-        responses={
-            201: ContextUploadResponseSerializer,
+        status=201,
+        response=ContextUploadResponseSerializer,
+        errors={
             400: INVALID,
-            404: OpenApiResponse(description="`mediaId` is not one of your media (`media_not_found`)."),
-            409: OpenApiResponse(description="The media is still being parsed or failed to parse."),
+            404: _MEDIA_NOT_FOUND,
+            409: _MEDIA_NOT_READY,
             503: OpenApiResponse(description="The interviewer engine could not plan the questions."),
         },
-    )
+    ),
+    ContextVersion(
+        "context/upload/v2",
+        "context-upload-v2",
+        "Create a practice session (questions planned during the interview)",
+        "As /context/upload, but the questions are not planned now: the interview plans them at its first "
+        "turn. Faster, and the answer has only `sessionId`.",
+        tags=("sessions",),
+        operation_id="context_upload_v2",
+        request=ContextUploadSerializer,
+        status=201,
+        response=ContextUploadV2ResponseSerializer,
+        errors={400: INVALID, 404: _MEDIA_NOT_FOUND, 409: _MEDIA_NOT_READY},
+        plan_now=False,
+    ),
+)
+
+
+class ContextUploadView(VersionedView):
+    """POST /context/upload[/v2]; the url gives the CONTEXT_VERSIONS row."""
+
+    version: ContextVersion
+
     def post(self, request):
         data = ContextUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        version = self.version
         session = services.session_create_standard(
             user=acting_user(request, values["user_id"]),
             assessment_area=values["assessment_area"],
             media_id=values["media_id"],
             other_context=values["other_context"],
-            plan_now=self.plan_now,
+            plan_now=version.plan_now,
         )
-        if not self.plan_now:
-            return Response(ContextUploadV2ResponseSerializer({"session_id": session.pk}).data, status=201)
-        questions = json.dumps(services.session_questions(session))
-        return Response(
-            ContextUploadResponseSerializer({"session_id": session.pk, "session_questions": questions}).data,
-            status=201,
-        )
+        body = {"session_id": session.pk}
+        if version.plan_now:
+            body["session_questions"] = json.dumps(services.session_questions(session))
+        return Response(version.response(body).data, status=version.status)
 
 
-class ContextUploadV2View(ContextUploadView):
-    plan_now = False
-
-    @extend_schema(
-        tags=["sessions"],
-        operation_id="context_upload_v2",
-        summary="Create a practice session (questions planned during the interview)",
-        description=(
-            "As /context/upload, but the questions are not planned now: the interview plans them at its first "
-            "turn. Faster, and the answer has only `sessionId`."
-        ),
-        request=ContextUploadSerializer,
-        responses={
-            201: ContextUploadV2ResponseSerializer,
-            400: INVALID,
-            404: OpenApiResponse(description="`mediaId` is not one of your media (`media_not_found`)."),
-            409: OpenApiResponse(description="The media is still being parsed or failed to parse."),
-        },
-    )
-    def post(self, request):
-        return super().post(request)
+@dataclass(frozen=True)
+class LinkVersion(Version):
+    kind: str = Session.Kind.STANDARD  # the kind of session the call may be linked to
 
 
-class LinkView(APIView):
-    kind = Session.Kind.STANDARD
-
-    @extend_schema(
-        tags=["sessions"],
+LINK_VERSIONS = (
+    LinkVersion(
+        "session/link",
+        "session-link",
+        "Link a voice call to a practice session",
+        "Links the voice provider's `callId` (VAPI call.id) to a standard session you may see. Repeating the "
+        "same pair is fine (same answer). A call belongs to one session and a session to one call.",
+        tags=("sessions",),
         operation_id="session_link",
-        summary="Link a voice call to a practice session",
-        description=(
-            "Links the voice provider's `callId` (VAPI call.id) to a standard session you may see. Repeating the "
-            "same pair is fine (same answer). A call belongs to one session and a session to one call."
-        ),
         request=LinkSerializer,
-        responses={
-            200: MessageSerializer,
+        response=MessageSerializer,
+        errors={
             400: OpenApiResponse(description="Invalid body, or an enterprise session (`wrong_session_kind`)."),
             404: NOT_FOUND,
             409: OpenApiResponse(
@@ -136,38 +147,41 @@ class LinkView(APIView):
                 "another call (`session_already_linked`)."
             ),
         },
-    )
+    ),
+    LinkVersion(
+        "ent/session/link",
+        "ent-session-link",
+        "Link a voice call to an enterprise session",
+        "As /session/link, for an enterprise (assessment) session: yours, or one of an organisation you "
+        "are a recruiter or admin of.",
+        tags=("enterprise",),
+        operation_id="ent_session_link",
+        request=LinkSerializer,
+        response=MessageSerializer,
+        errors={
+            400: OpenApiResponse(description="Invalid body, or a standard session (`wrong_session_kind`)."),
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="`call_already_linked` or `session_already_linked`."),
+        },
+        kind=Session.Kind.ENTERPRISE,
+    ),
+)
+
+
+class LinkView(VersionedView):
+    """POST /session/link and /ent/session/link; the url gives the LINK_VERSIONS row."""
+
+    version: LinkVersion
+
     def post(self, request):
         data = LinkSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         call_id, session_id = data.validated_data["call_id"], data.validated_data["session_id"]
         session = services.session_link_call(
-            sessions=sessions_for(request), session_id=session_id, call_id=call_id, kind=self.kind
+            sessions=sessions_for(request), session_id=session_id, call_id=call_id, kind=self.version.kind
         )
-        return Response({"message": f"linked callid {session.call_id} to session ({session.pk})"})
-
-
-class EnterpriseLinkView(LinkView):
-    kind = Session.Kind.ENTERPRISE
-
-    @extend_schema(
-        tags=["enterprise"],
-        operation_id="ent_session_link",
-        summary="Link a voice call to an enterprise session",
-        description=(
-            "As /session/link, for an enterprise (assessment) session: yours, or one of an organisation you "
-            "are a recruiter or admin of."
-        ),
-        request=LinkSerializer,
-        responses={
-            200: MessageSerializer,
-            400: OpenApiResponse(description="Invalid body, or a standard session (`wrong_session_kind`)."),
-            404: NOT_FOUND,
-            409: OpenApiResponse(description="`call_already_linked` or `session_already_linked`."),
-        },
-    )
-    def post(self, request):
-        return super().post(request)
+        body = {"message": f"linked callid {session.call_id} to session ({session.pk})"}
+        return Response(self.version.response(body).data, status=self.version.status)
 
 
 class SessionDetailView(APIView):
@@ -216,33 +230,36 @@ class SessionAnalyseView(APIView):
         query.is_valid(raise_exception=True)
         rerun = query.validated_data["rerun"]
         session = _session_or_404(request, session_id)
-        if session.analysis is not None and not rerun:
-            return Response(AnalysisResponseSerializer(session).data)
+        conversation = session.conversation
+        conversation.session = session
+        if conversation.analysis is not None and not rerun:
+            return Response(AnalysisResponseSerializer(conversation).data)
 
-        session = services.analysis_request(session=session, force=rerun)
-        session = self._wait(session)
-        if session.analysis_status == Session.AnalysisStatus.FAILED:
+        conversation = self._wait(services.analysis_request(session=session, force=rerun))
+        conversation.session = session
+        if conversation.analysis_status == Conversation.AnalysisStatus.FAILED:
             raise ServiceUnavailable(
                 "The analysis failed; call again to retry.",
                 code="analysis_failed",
-                details={"error": session.analysis_error},
+                details={"error": conversation.analysis_error},
             )
-        if session.analysis_status == Session.AnalysisStatus.DONE:
-            return Response(AnalysisResponseSerializer(session).data)
-        return Response(AnalysisPendingSerializer(session).data, status=202)
+        if conversation.analysis_status == Conversation.AnalysisStatus.DONE:
+            return Response(AnalysisResponseSerializer(conversation).data)
+        return Response(AnalysisPendingSerializer(conversation).data, status=202)
 
     @staticmethod
-    def _wait(session: Session) -> Session:
+    def _wait(conversation: Conversation) -> Conversation:
         """Poll the row (the worker writes it) for a short while; the request never waits for long."""
         deadline = time.monotonic() + settings.SESSION_ANALYSIS_WAIT_SECONDS
-        while session.analysis_status in (Session.AnalysisStatus.PENDING, Session.AnalysisStatus.RUNNING):
+        in_flight = (Conversation.AnalysisStatus.PENDING, Conversation.AnalysisStatus.RUNNING)
+        while conversation.analysis_status in in_flight:
             if time.monotonic() >= deadline:
                 break
             time.sleep(ANALYSIS_POLL_SECONDS)
-            session.refresh_from_db(
+            conversation.refresh_from_db(
                 fields=["analysis_status", "analysis", "analysis_score", "analysis_error", "analysed_at"]
             )
-        return session
+        return conversation
 
 
 # --- enterprise -----------------------------------------------------------------------------------

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from conversations.transcript import align, similar
 from juggy.ai import Turn
 from juggy.errors import BadRequest
 from sessions_app.vapi.payload import ChatRequest, ServerMessage, parse_json_object, transcript_turns
-from sessions_app.vapi.transcript import align, similar
 
 Q0, A1, Q2, A3 = Turn("interviewer", "Hello, tell me about yourself."), Turn("candidate", "I build APIs."), Turn(
     "interviewer", "What did you build last?"

@@ -28,8 +28,9 @@ def test_superuser_reads_transcript_and_summary(client, make_user, finished, dja
     assert "John Doe" in listing.content.decode() and "interview-room-123" in listing.content.decode()
     page = client.get(reverse("admin:interviews_app_interview_change", args=[finished.pk])).content.decode()
     assert ANSWER[:40] in page  # the transcript inline
-    assert "Recommendation:" in page and finished.summary["recommendation"] in page
-    assert finished.summary["competencies"][0]["name"] in page
+    summary = finished.conversation.analysis
+    assert "Recommendation:" in page and summary["recommendation"] in page
+    assert summary["competencies"][0]["name"] in page
 
 
 def test_staff_see_only_their_own_interviews(client, user, make_user, finished):
@@ -49,6 +50,7 @@ def test_staff_see_only_their_own_interviews(client, user, make_user, finished):
 def test_end_action_goes_through_the_service(client, make_user, api_client, create_interview):
     sid = create_interview()["sessionId"]
     api_client.post(f"/interview/{sid}/start")
+    api_client.post(f"/interview/{sid}/response", {"response": ANSWER}, format="json")
     admin = make_user(username="root", is_staff=True, is_superuser=True)
     client.force_login(admin)
     response = client.post(

@@ -116,11 +116,11 @@ def test_summary_is_made_once(api_client, create_interview, monkeypatch):
     session_id = create_interview()["sessionId"]
     api_client.post(f"/interview/{session_id}/start")
     api_client.post(f"/interview/{session_id}/response", {"response": ANSWER}, format="json")
-    from interviews_app import tasks
+    from conversations import tasks
 
     runs = []
-    real = tasks.services.interview_summary_build
-    monkeypatch.setattr(tasks.services, "interview_summary_build", lambda **kw: runs.append(kw) or real(**kw))
+    real = tasks.services.analysis_run
+    monkeypatch.setattr(tasks.services, "analysis_run", lambda **kw: runs.append(kw) or real(**kw))
     api_client.post(f"/interview/{session_id}/end")
     first = api_client.get(f"/interview/{session_id}/summary")
     second = api_client.get(f"/interview/{session_id}/summary")

@@ -20,7 +20,7 @@ def test_answer_before_start_is_409(api_client, create_interview):
     sid = create_interview()["sessionId"]
     response = api_client.post(f"/interview/{sid}/response", {"response": ANSWER}, format="json")
     assert response.status_code == 409 and _code(response) == "interview_not_started"
-    assert Interview.objects.get(pk=sid).message_count == 0
+    assert Interview.objects.get(pk=sid).conversation.turn_count == 0
 
 
 def test_start_twice_is_409(api_client, create_interview):
@@ -28,7 +28,7 @@ def test_start_twice_is_409(api_client, create_interview):
     assert api_client.post(f"/interview/{sid}/start").status_code == 200
     again = api_client.post(f"/interview/{sid}/start")
     assert again.status_code == 409 and _code(again) == "interview_already_started"
-    assert Interview.objects.get(pk=sid).message_count == 1  # one opening line, not two
+    assert Interview.objects.get(pk=sid).conversation.turn_count == 1  # one opening line, not two
 
 
 def test_ended_interview_refuses_everything(api_client, create_interview):
@@ -60,10 +60,11 @@ def test_summary_before_end_is_409(api_client, create_interview):
 def test_summary_pending_is_202_until_the_task_runs(
     api_client, create_interview, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from interviews_app import tasks
+    from conversations import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.interview_summarise, "delay", queued.append)  # held back, not run
+    # Held back, not run.
+    monkeypatch.setattr(tasks.conversation_analyse, "delay_on_commit", lambda *args: queued.append(args))
     sid = create_interview()["sessionId"]
     api_client.post(f"/interview/{sid}/start")
     with django_capture_on_commit_callbacks(execute=True):
@@ -72,21 +73,21 @@ def test_summary_pending_is_202_until_the_task_runs(
         again = api_client.get(f"/interview/{sid}/summary")
     assert pending.status_code == again.status_code == 202
     assert pending.json() == {"sessionId": sid, "status": "pending", "previousError": ""}
-    assert queued == [sid]  # queued by the end; the GETs found it pending and queued nothing
-    tasks.interview_summarise.run(sid)
-    tasks.interview_summarise.run(sid)  # a redelivery finds nothing pending
+    assert len(queued) == 1  # queued once; the second GET found it pending and queued nothing
+    tasks.conversation_analyse.run(*queued[0])
+    tasks.conversation_analyse.run(*queued[0])  # a redelivery finds its run done
     done = api_client.get(f"/interview/{sid}/summary")
     assert done.status_code == 200 and done.json()["status"] == "done"
-    assert queued == [sid]
+    assert len(queued) == 1
 
 
 def test_failed_summary_is_queued_again(eager_celery, api_client, create_interview, django_capture_on_commit_callbacks, monkeypatch):
-    from interviews_app import services
-    from juggy.ai import AIError
+    from juggy.ai import AIError, get_engine
 
     sid = create_interview()["sessionId"]
     api_client.post(f"/interview/{sid}/start")
-    engine = services.get_engine()
+    api_client.post(f"/interview/{sid}/response", {"response": "I built our billing API."}, format="json")
+    engine = get_engine()
 
     def broken(*args, **kwargs):
         raise AIError("analysis exploded")
@@ -95,7 +96,7 @@ def test_failed_summary_is_queued_again(eager_celery, api_client, create_intervi
     with django_capture_on_commit_callbacks(execute=True):
         api_client.post(f"/interview/{sid}/end")
     interview = Interview.objects.get(pk=sid)
-    assert interview.summary_status == "failed" and "exploded" in interview.summary_error
+    assert interview.summary_status == "failed" and "exploded" in interview.conversation.analysis_error
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
         # Queued again; the test's outer transaction runs the (eager) task only after the response.
@@ -137,7 +138,19 @@ def test_create_with_settings_and_resume(api_client, user, create_interview):
     assert body["settings"] == {"maxQuestions": 4, "mode": "practice", "targetRole": "Staff engineer"}
     assert body["progress"]["totalQuestions"] == 4
     interview = Interview.objects.get(pk=body["sessionId"])
-    assert "Kafka" in interview.resume_text  # a snapshot, kept if the media changes
+    assert "Kafka" in interview.conversation.resume_text  # a snapshot, kept if the media changes
+
+
+@pytest.mark.parametrize(("state", "code"), [("pending", "media_not_ready"), ("failed", "media_parse_failed")])
+def test_create_with_an_unusable_resume_is_409(api_client, user, state, code):
+    """The same rule as sessions: a resume still being parsed, or that failed, is not silently left out."""
+    from media_app.models import Media
+
+    media = Media.objects.create(owner=user, file="uploads/x.pdf", content_type="application/pdf", size=10, state=state)
+    body = {"roomName": "r1", "candidateId": "c1", "jobDescription": "Backend engineer", "mediaId": str(media.id)}
+    response = api_client.post("/interview", body, format="json")
+    assert response.status_code == 409 and _code(response) == code
+    assert not Interview.objects.exists()
 
 
 def test_create_with_someone_elses_media_is_404(api_client, other_user):
@@ -164,7 +177,7 @@ def test_response_validation(api_client, create_interview, body):
     api_client.post(f"/interview/{sid}/start")
     response = api_client.post(f"/interview/{sid}/response", body, format="json")
     assert response.status_code == 400 and _code(response) == "invalid"
-    assert Interview.objects.get(pk=sid).message_count == 1
+    assert Interview.objects.get(pk=sid).conversation.turn_count == 1
 
 
 def test_malformed_json_is_400(api_client, create_interview):

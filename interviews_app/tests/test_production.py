@@ -6,7 +6,8 @@ import time
 import pytest
 from django.db import close_old_connections
 
-from interviews_app.models import Interview, InterviewMessage
+from conversations.models import Turn
+from interviews_app.models import Interview
 from interviews_app.tests.conftest import ANSWER
 from interviews_app.tests.factories import JOB_DESCRIPTION
 from interviews_app.tests.live import LiveServer, database_url, ws_receive, ws_send
@@ -63,7 +64,7 @@ async def test_events_cross_server_processes(two_servers, api_client):
 
 
 def test_concurrent_answers_do_not_interleave(api_client, create_interview):
-    """Four answers at once to one interview: the row lock serialises them, each gets its own reply."""
+    """Four answers at once to one interview: compare-and-set takes them one after the other, each gets its own reply."""
     sid = create_interview()["sessionId"]
     api_client.post(f"/interview/{sid}/start")
     results, barrier = [], threading.Barrier(4)
@@ -82,9 +83,9 @@ def test_concurrent_answers_do_not_interleave(api_client, create_interview):
     for t in threads:
         t.join()
     assert results == [200] * 4
-    roles = list(InterviewMessage.objects.filter(interview_id=sid).order_by("index").values_list("role", flat=True))
+    roles = list(Turn.objects.filter(conversation__interview=sid).order_by("index").values_list("speaker", flat=True))
     assert roles == ["interviewer"] + ["candidate", "interviewer"] * 4
-    assert Interview.objects.get(pk=sid).message_count == 9
+    assert Interview.objects.get(pk=sid).conversation.turn_count == 9
 
 
 def test_summary_through_a_real_celery_worker(celery_worker, api_client, create_interview):
@@ -105,5 +106,5 @@ def test_summary_through_a_real_celery_worker(celery_worker, api_client, create_
     assert response.status_code == 200, response.content
     summary = response.json()["summary"]
     assert summary["sufficient"] is True and summary["overallScore"] is not None
-    assert Interview.objects.get(pk=sid).summary_started_at is not None
+    assert Interview.objects.get(pk=sid).conversation.analysis_run_id is not None
 

@@ -1,6 +1,7 @@
 """The interview WebSocket through Channels' communicator on the real ASGI application."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -240,4 +241,27 @@ async def test_mistakes_are_errors_and_the_socket_stays_open(interview):
     await receive(socket, "aiInterviewerMessage")
     await send(socket, "startInterview")
     assert (await receive(socket, "error"))["code"] == "interview_already_started"
+    await socket.disconnect()
+
+
+async def test_presence_of_a_dead_server_process_expires(interview):
+    """A connection row whose process died without a disconnect stops counting after the TTL."""
+    from interviews_app.models import PRESENCE_TTL, Interview
+
+    stale = timezone.now() - PRESENCE_TTL - timedelta(seconds=1)
+
+    @sync_to_async
+    def add_ghost():
+        InterviewConnection.objects.create(interview=Interview.objects.get(pk=interview["sessionId"]),
+                                           channel_name="dead-process!ghost", identity="ghost", role="owner",
+                                           seen_at=stale)
+
+    await add_ghost()
+    socket = await connect()
+    await join(socket, interview["sessionId"], interview["ownerToken"])
+    # Joining clears the expired row; the live connection is the only one left.
+    identities = await sync_to_async(
+        lambda: list(InterviewConnection.objects.values_list("identity", flat=True))
+    )()
+    assert "ghost" not in identities and len(identities) == 1
     await socket.disconnect()

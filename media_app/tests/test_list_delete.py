@@ -98,12 +98,13 @@ def test_file_is_kept_if_the_delete_rolls_back(user, django_capture_on_commit_ca
 def test_sessions_keep_working_after_media_deleted(api_client, user):
     # A session copies the resume when it is created; deleting the media only unlinks it.
     from sessions_app.models import Session
+    from sessions_app.services import session_create_standard
 
-    media = MediaFactory(owner=user, structured={"name": "Jane Doe"})
-    session = Session.objects.create(user=user, media=media, resume_text=media.text, resume_data=media.structured)
+    media = MediaFactory(owner=user, structured={"name": "Jane Doe"}, state="parsed")
+    session = session_create_standard(user=user, media_id=media.id, plan_now=False)
 
     assert api_client.delete(f"/media/delete/{media.id}").status_code == 200
 
-    session.refresh_from_db()
-    assert session.media_id is None
-    assert session.resume_text.startswith("Jane Doe") and session.resume_data == {"name": "Jane Doe"}
+    conversation = Session.objects.get(pk=session.pk).conversation
+    assert conversation.media_id is None
+    assert conversation.resume_text.startswith("Jane Doe") and conversation.resume == {"name": "Jane Doe"}

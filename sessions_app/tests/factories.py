@@ -1,8 +1,11 @@
 import factory
 
+from conversations.models import Conversation, Turn
+from conversations.tests.factories import ConversationFactory, ConversationTurnFactory
 from juggy.accounts.tests.factories import OrganisationFactory, UserFactory
 from media_app.models import Media
-from sessions_app.models import AssessmentTemplate, Candidate, Session, TranscriptTurn
+from sessions_app import services
+from sessions_app.models import AssessmentTemplate, Candidate, Session
 
 RESUME_TEXT = (
     "Jane Doe. Senior backend engineer at Acme. Built Django and PostgreSQL services handling 2 million "
@@ -62,14 +65,39 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda c: f"{c.name.replace(' ', '.').lower()}@example.com")
 
 
+# Conversation fields (status as clients see it, "linked" included) go to the session's conversation.
+CONVERSATION_FIELDS = ("status", "analysis", "analysis_status", "analysis_score", "analysis_error", "plan", "state",
+                       "started_at", "ended_at", "resume_text", "resume", "media")
+
+
 class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Session
 
+    conversation = factory.SubFactory(ConversationFactory, origin=Conversation.Origin.VAPI_SESSION)
     user = factory.SubFactory(UserFactory)
     kind = Session.Kind.STANDARD
     assessment_area = "Backend engineering"
     context = factory.LazyFunction(lambda: {"target_role": "Backend engineer", "target_company": "Acme"})
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        conversation = kwargs["conversation"]
+        changes = {name: kwargs.pop(name) for name in CONVERSATION_FIELDS if name in kwargs}
+        if "status" in changes:
+            status = str(changes["status"])
+            changes["status"] = {"linked": "created", "completed": "ended"}.get(status, status)
+        # The job snapshot a session created through the services would have.
+        job = services.session_job_context(
+            kind=kwargs.get("kind", Session.Kind.STANDARD), context=kwargs.get("context") or {},
+            assessment_area=kwargs.get("assessment_area", ""), user=kwargs["user"], template=kwargs.get("template"),
+            candidate_name=kwargs["candidate"].name if kwargs.get("candidate") else "",
+        ).to_dict()
+        changes["job"] = {k: v for k, v in job.items() if k not in ("resume_text", "resume")}
+        for name, value in changes.items():
+            setattr(conversation, name, value)
+        conversation.save()
+        return super()._create(model_class, *args, **kwargs)
 
     class Params:
         enterprise = factory.Trait(
@@ -80,19 +108,21 @@ class SessionFactory(factory.django.DjangoModelFactory):
         )
 
 
-class TurnFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TranscriptTurn
+class TurnFactory(ConversationTurnFactory):
+    """A turn of a session's conversation: TurnFactory(session=..., role=..., source=...)."""
 
-    session = factory.SubFactory(SessionFactory)
-    index = factory.Sequence(lambda n: n)
-    role = TranscriptTurn.Role.CANDIDATE
-    text = "An answer."
-    source = "api"
+    class Params:
+        session = factory.SubFactory(SessionFactory)
+        role = Turn.Speaker.CANDIDATE
+        source = Turn.Transport.VAPI
+
+    conversation = factory.SelfAttribute("session.conversation")
+    speaker = factory.SelfAttribute("role")
+    transport = factory.SelfAttribute("source")
 
 
 def add_interview(session: Session, answers=GOOD_ANSWERS) -> None:
     """A transcript: one interviewer question, then one candidate answer, per answer."""
     for i, answer in enumerate(answers):
-        TurnFactory(session=session, index=2 * i, role=TranscriptTurn.Role.INTERVIEWER, text=f"Question {i + 1}?")
-        TurnFactory(session=session, index=2 * i + 1, role=TranscriptTurn.Role.CANDIDATE, text=answer)
+        TurnFactory(session=session, index=2 * i, role=Turn.Speaker.INTERVIEWER, text=f"Question {i + 1}?")
+        TurnFactory(session=session, index=2 * i + 1, role=Turn.Speaker.CANDIDATE, text=answer)

@@ -62,12 +62,12 @@ def test_session_page_shows_transcript_and_readable_scorecard(recruiter, session
     html = admin_client(recruiter).get(f"/admin/sessions_app/session/{mine.pk}/change/").content.decode()
     assert "cut the p95 latency" in html and "System design" in html and "4/5" in html
     assert "3.5 / 5" in html and "lean_hire" in html
-    assert mine.turns.filter(role="candidate").first().text[:40] in html
+    assert mine.conversation.turns.filter(speaker="candidate").first().text[:40] in html
 
 
 def test_filters_and_search(recruiter, sessions, org):
     client = admin_client(recruiter)
-    for query in ("kind__exact=enterprise", "status__exact=created", f"organisation={org.pk}",
+    for query in ("kind__exact=enterprise", "conversation__status__exact=created", f"organisation={org.pk}",
                   f"created_at__year={mine_year()}", "q=Ada"):
         html = client.get(f"/admin/sessions_app/session/?{query}").content.decode()
         assert "Ada Mine" in html, query
@@ -111,8 +111,8 @@ def test_rerun_action_queues_analysis_and_skips_empty(recruiter, org):
     )
     html = response.content.decode()
     assert "Analysis requested for 1 session" in html and "nothing to analyse" in html
-    assert Session.objects.get(pk=with_turns.pk).analysis_status == "done"
-    assert Session.objects.get(pk=empty.pk).analysis_status == "none"
+    assert Session.objects.get(pk=with_turns.pk).conversation.analysis_status == "done"
+    assert Session.objects.get(pk=empty.pk).conversation.analysis_status == "none"
 
 
 def test_recruiter_adds_template_and_session_in_admin(recruiter, org, other_org):

@@ -1,6 +1,9 @@
 import pytest
 
-from sessions_app import services, tasks
+from conversations import services as conversations
+from conversations import tasks
+from conversations.models import Conversation
+from sessions_app import services
 from sessions_app.models import Session
 from sessions_app.tests.factories import SessionFactory, TurnFactory, add_interview
 
@@ -24,11 +27,11 @@ def test_first_call_runs_the_analysis_and_returns_it(api_client, user):
     assert result["sufficient"] is True and 1 <= result["overallScore"] <= 5
     assert result["competencies"] and all(c["evidence"] for c in result["competencies"] if c["score"] >= 3)
     quote = next(e["quote"] for c in result["competencies"] for e in c["evidence"])
-    assert any(quote in t.text for t in session.turns.filter(role="candidate"))
+    assert any(quote in t.text for t in session.conversation.turns.filter(speaker="candidate"))
     assert body["analysis"].startswith("Overall score:") and "Competencies:" in body["analysis"]
     session.refresh_from_db()
-    assert session.analysis_status == "done" and session.analysis_score == result["overallScore"]
-    assert session.plan is not None  # planned lazily for the analysis
+    assert session.conversation.analysis_status == "done" and session.conversation.analysis_score == result["overallScore"]
+    assert session.conversation.plan is not None  # planned lazily for the analysis
 
 
 def test_second_call_returns_the_stored_analysis_without_running(api_client, user, monkeypatch):
@@ -52,7 +55,7 @@ def test_rerun_replaces_the_result_only_when_it_succeeds(api_client, user, monke
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "analysis_failed"
     session.refresh_from_db()
-    assert session.analysis_status == "failed" and "upstream said no" in session.analysis_error
+    assert session.conversation.analysis_status == "failed" and "upstream said no" in session.conversation.analysis_error
     # The previous result is still there, and readable.
     kept = api_client.get(f"/session/analyse/{session.pk}").json()
     assert kept["result"] == first["result"] and kept["status"] == "failed"
@@ -71,7 +74,7 @@ def test_empty_transcript_is_409(api_client, user):
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "empty_transcript"
     session.refresh_from_db()
-    assert session.analysis_status == "none" and session.analysis is None
+    assert session.conversation.analysis_status == "none" and session.conversation.analysis is None
 
 
 def test_short_transcript_gets_an_honest_insufficient_analysis(api_client, user):
@@ -87,7 +90,7 @@ def test_pending_when_the_worker_is_slow_and_never_two_runs(api_client, user, se
     settings.SESSION_ANALYSIS_WAIT_SECONDS = 0.2
     queued = []
     # A busy worker: the message is queued but nothing consumes it during the request.
-    monkeypatch.setattr(tasks.session_analyse, "delay_on_commit", lambda *args: queued.append(args))
+    monkeypatch.setattr(tasks.conversation_analyse, "delay_on_commit", lambda *args: queued.append(args))
     session = analysed_session(user)
     first = api_client.get(f"/session/analyse/{session.pk}")
     assert first.status_code == 202
@@ -97,25 +100,25 @@ def test_pending_when_the_worker_is_slow_and_never_two_runs(api_client, user, se
     assert len(queued) == 1  # the in-flight run was not duplicated
 
     # The worker gets to it: the run finishes and the next call returns the result.
-    tasks.session_analyse.apply(args=queued[0])
+    tasks.conversation_analyse.apply(args=queued[0])
     done = api_client.get(f"/session/analyse/{session.pk}")
     assert done.status_code == 200 and done.json()["status"] == "done"
 
 
 def test_a_superseded_run_does_not_overwrite(user, monkeypatch):
     queued = []
-    monkeypatch.setattr(tasks.session_analyse, "delay_on_commit", lambda *args: queued.append(args))
+    monkeypatch.setattr(tasks.conversation_analyse, "delay_on_commit", lambda *args: queued.append(args))
     session = analysed_session(user)
     services.analysis_request(session=session)
     # The first run is lost (its worker died); after the stale window a new run takes over.
-    Session.objects.filter(pk=session.pk).update(analysis_requested_at="2000-01-01T00:00:00Z")
+    Conversation.objects.filter(session=session).update(analysis_requested_at="2000-01-01T00:00:00Z")
     services.analysis_request(session=session, force=True)
     assert len(queued) == 2
-    assert services.analysis_run(session_id=queued[0][0], run_id=queued[0][1]) is False
-    assert Session.objects.get(pk=session.pk).analysis is None
-    assert services.analysis_run(session_id=queued[1][0], run_id=queued[1][1]) is True
+    assert conversations.analysis_run(conversation_id=queued[0][0], run_id=queued[0][1]) is False
+    assert Session.objects.get(pk=session.pk).conversation.analysis is None
+    assert conversations.analysis_run(conversation_id=queued[1][0], run_id=queued[1][1]) is True
     # Redelivered twice: the finished run does nothing.
-    assert services.analysis_run(session_id=queued[1][0], run_id=queued[1][1]) is False
+    assert conversations.analysis_run(conversation_id=queued[1][0], run_id=queued[1][1]) is False
 
 
 def test_transient_error_in_embedded_mode_fails_and_the_next_call_retries(api_client, user, monkeypatch):

@@ -36,8 +36,8 @@ def test_upload_creates_session_with_questions_from_context_and_resume(api_clien
     assert session.user == user and session.kind == "standard" and session.status == "created"
     assert session.context["target_role"] == "Backend engineer"
     assert session.context["job_description_link"] == "https://jobs.example.com/123"
-    assert session.resume_text == RESUME_TEXT and session.resume_data["name"] == "Jane Doe"
-    assert [q["id"] for q in session.plan["questions"]] == [q["id"] for q in questions]
+    assert session.conversation.resume_text == RESUME_TEXT and session.conversation.resume["name"] == "Jane Doe"
+    assert [q["id"] for q in session.conversation.plan["questions"]] == [q["id"] for q in questions]
 
 
 def test_v2_creates_session_without_questions(api_client):
@@ -45,7 +45,7 @@ def test_v2_creates_session_without_questions(api_client):
     assert response.status_code == 201
     assert set(response.json()) == {"sessionId"}
     session = Session.objects.get(pk=response.json()["sessionId"])
-    assert session.plan is None and session.assessment_area == "Product"
+    assert session.conversation.plan is None and session.assessment_area == "Product"
 
 
 def test_everything_is_optional(api_client):
@@ -98,7 +98,7 @@ def test_session_keeps_resume_after_media_is_deleted(api_client, user):
     body = api_client.get(f"/session/get/{session_id}").json()
     assert body["media"] is None
     assert body["resumeAttached"] is True
-    assert Session.objects.get(pk=session_id).resume_text == RESUME_TEXT
+    assert Session.objects.get(pk=session_id).conversation.resume_text == RESUME_TEXT
 
 
 def test_service_token_creates_for_named_user_and_user_token_cannot(service_client, api_client, user, other_user):

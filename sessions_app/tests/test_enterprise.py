@@ -1,5 +1,7 @@
 import pytest
 
+from conversations import services as conversations
+from conversations.models import Conversation
 from juggy.accounts.tests.factories import MembershipFactory
 from sessions_app import services
 from sessions_app.models import Candidate, Session
@@ -104,9 +106,10 @@ def test_enterprise_session_errors(recruiter_client, other_recruiter_client, rec
 
 def test_enterprise_job_context_uses_the_template(recruiter, org):
     template = TemplateFactory(organisation=org, max_questions=5)
-    session = SessionFactory(user=recruiter, enterprise=True, organisation=org, template=template,
-                             candidate__name="Ada", candidate__organisation=org)
-    context = services.session_job_context(session)
+    session = services.session_create_enterprise(
+        user=recruiter, template=template, candidate=CandidateFactory(organisation=org, name="Ada")
+    )
+    context = conversations.job_context(Session.objects.get(pk=session.pk).conversation)
     assert context.mode == "enterprise" and context.target_company == "Acme Hiring"
     assert context.fixed_questions == template.question_bank and context.max_questions == 5
     assert [c.key for c in context.competencies] == ["system_design", "collaboration"]
@@ -116,21 +119,21 @@ def test_enterprise_job_context_uses_the_template(recruiter, org):
 
 def test_plan_is_generated_once(user, monkeypatch):
     session = SessionFactory(user=user)
-    plan = services.session_ensure_plan(session)
+    plan = conversations.ensure_plan(session.conversation)
     stored = Session.objects.get(pk=session.pk)
-    assert stored.plan == plan.to_dict()
+    assert stored.conversation.plan == plan.to_dict()
 
     from juggy.ai.engine import InterviewEngine
 
     monkeypatch.setattr(InterviewEngine, "plan", lambda *a, **k: pytest.fail("planned twice"))
-    assert services.session_ensure_plan(stored).to_dict() == plan.to_dict()
+    assert conversations.ensure_plan(stored.conversation).to_dict() == plan.to_dict()
 
 
 def test_concurrent_first_plan_keeps_the_first_writer(user):
     session = SessionFactory(user=user)
-    stale_copy = Session.objects.get(pk=session.pk)
-    winner = services.session_ensure_plan(session)
-    Session.objects.filter(pk=session.pk).update(plan={**winner.to_dict(), "version": "winner"})
+    stale_copy = Session.objects.select_related("conversation").get(pk=session.pk)
+    winner = conversations.ensure_plan(session.conversation)
+    Conversation.objects.filter(session=session).update(plan={**winner.to_dict(), "version": "winner"})
     # A request that read the row before the plan was written generates, loses the race, adopts.
-    adopted = services.session_ensure_plan(stale_copy)
+    adopted = conversations.ensure_plan(stale_copy.conversation)
     assert adopted.version == "winner"

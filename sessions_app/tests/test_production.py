@@ -22,7 +22,7 @@ def test_analysis_runs_on_a_real_worker(celery_worker, client_for, make_user, se
     assert body["status"] == "done" and body["result"]["sufficient"] is True
     assert body["analysis"].startswith("Overall score:")
     stored = Session.objects.get(pk=session.pk)
-    assert stored.analysis_status == "done" and stored.analysis_score == body["result"]["overallScore"]
+    assert stored.conversation.analysis_status == "done" and stored.conversation.analysis_score == body["result"]["overallScore"]
 
 
 @pytest.mark.production
@@ -35,13 +35,13 @@ def test_pending_then_done_on_a_real_worker_with_one_run(celery_worker, client_f
 
     first = client.get(f"/session/analyse/{session.pk}")
     assert first.status_code in (200, 202)
-    run_id = Session.objects.get(pk=session.pk).analysis_run_id
+    run_id = Session.objects.get(pk=session.pk).conversation.analysis_run_id
     # Asking again while it runs does not start a second run.
     client.get(f"/session/analyse/{session.pk}")
     deadline = time.monotonic() + 20
-    while Session.objects.get(pk=session.pk).analysis_status != "done":
+    while Session.objects.get(pk=session.pk).conversation.analysis_status != "done":
         assert time.monotonic() < deadline, "the worker did not finish the analysis"
         time.sleep(0.1)
     stored = Session.objects.get(pk=session.pk)
-    assert stored.analysis_run_id == run_id
+    assert stored.conversation.analysis_run_id == run_id
     assert client.get(f"/session/analyse/{session.pk}").json()["status"] == "done"

@@ -1,5 +1,5 @@
 """VAPI custom-LLM endpoints, tested as VAPI uses them: the real `openai` client streaming from a live
-daphne server (see sessions_app/vapi/testing.py), with VAPI-shaped request bodies."""
+daphne server (see testsupport/live_server.py), with VAPI-shaped request bodies."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
+from conversations.models import Conversation, Turn
+from conversations.services import job_context
 from juggy.accounts.models import LedgerEntry
 from juggy.accounts.services import credit_account_for_user, credits_grant, token_create
 from juggy.ai.config import AIConfig
 from juggy.ai.engine import engine_for
-from juggy.ai.testing.fixtures import openai_server, openai_settings  # noqa: F401
-from juggy.ai.testing.openai_server import Reply
-from sessions_app.models import Session, TranscriptTurn
-from sessions_app.services import session_job_context
+from sessions_app.models import Session
 from sessions_app.tests.factories import GOOD_ANSWERS, SessionFactory
 from sessions_app.vapi import outbound
-from sessions_app.vapi.testing import daphne_stop, daphne_url
+from testsupport.live_server import daphne_stop, daphne_url
+from testsupport.openai_server import Reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,7 +86,7 @@ def history(turns):
 
 
 def stored(session):
-    return list(TranscriptTurn.objects.filter(session=session).order_by("index").values_list("index", "role", "text"))
+    return list(Turn.objects.filter(conversation__session=session).order_by("index").values_list("index", "speaker", "text"))
 
 
 def raw_post(live_url, path_, body, headers=None):
@@ -116,10 +116,10 @@ def test_opening_streams_as_chat_completion_chunks(client, session):
 
     session.refresh_from_db()
     assert stored(session) == [(0, "interviewer", text)]
-    turn = session.turns.get()
-    assert turn.question_id == session.plan["questions"][0]["id"] and turn.source == "vapi"
-    assert session.status == Session.Status.IN_PROGRESS and session.started_at is not None
-    assert session.state["started"] is True and session.state["turn_count"] == 1
+    turn = session.conversation.turns.get()
+    assert turn.question_id == session.conversation.plan["questions"][0]["id"] and turn.transport == "vapi"
+    assert session.status == Session.Status.IN_PROGRESS and session.conversation.started_at is not None
+    assert session.conversation.state["started"] is True and session.conversation.state["turn_count"] == 1
 
 
 def test_sse_headers_and_done_marker(live_url, session):
@@ -147,7 +147,7 @@ def test_stream_false_returns_one_chat_completion(client, session):
     assert completion.object == "chat.completion"
     assert completion.choices[0].message.role == "assistant"
     assert completion.choices[0].finish_reason == "stop"
-    assert completion.choices[0].message.content == session.turns.get().text
+    assert completion.choices[0].message.content == session.conversation.turns.get().text
 
 
 def test_session_found_by_metadata_without_call(client, user):
@@ -168,7 +168,7 @@ def test_metadata_session_is_linked_to_the_call(client, user):
     assert session.call_id == "call-new"
     # From now on the call alone finds it.
     text, _ = stream(client, [], {"call": {"id": "call-new"}})
-    assert text == session.turns.get(index=0).text
+    assert text == session.conversation.turns.get(index=0).text
 
 
 def test_old_style_call_id(client, session):
@@ -190,7 +190,7 @@ def test_unknown_call_gets_a_spoken_apology(client, session, extra, caplog):
     text, chunks = stream(client, [{"role": "user", "content": "Hello?"}], extra)
     assert "can't find the interview" in text and text.endswith("Goodbye.")
     assert chunks[-1].choices[0].finish_reason == "stop"
-    assert not TranscriptTurn.objects.exists()
+    assert not Turn.objects.exists()
     assert any("apology" in r.getMessage() and r.name == "juggy.vapi" for r in caplog.records)
 
 
@@ -200,7 +200,7 @@ def test_wrong_kind_gets_an_apology(enterprise_client, client, user, session):
     SessionFactory(enterprise=True, call_id="call-ent")
     text, _ = stream(client, [], call_body("call-ent"))  # an enterprise session on /v2
     assert "can't find the interview" in text
-    assert not TranscriptTurn.objects.exists()
+    assert not Turn.objects.exists()
 
 
 def test_database_trouble_before_the_reply_gets_an_apology(client, session, monkeypatch, caplog):
@@ -215,10 +215,10 @@ def test_database_trouble_before_the_reply_gets_an_apology(client, session, monk
 
 
 def test_cancelled_session_gets_an_apology(client, session):
-    Session.objects.filter(pk=session.pk).update(status=Session.Status.CANCELLED)
+    Conversation.objects.filter(session=session).update(status=Session.Status.CANCELLED)
     text, _ = stream(client, [], call_body())
     assert "can't find the interview" in text
-    assert not session.turns.exists()
+    assert not session.conversation.turns.exists()
 
 
 # --- authentication and bad requests ---------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_auth_failures_are_401_in_the_error_shape(live_url, session, settings):
     settings.VAPI_SECRET = ""
     status, _, _ = raw_post(live_url, "/v2/chat/completions", body, {"Authorization": "Bearer ", "X-Vapi-Secret": ""})
     assert status == 401
-    assert not session.turns.exists()
+    assert not session.conversation.turns.exists()
 
 
 def test_legacy_secret_header_and_service_token(live_url, session, settings, make_user, user):
@@ -275,7 +275,7 @@ def test_bad_bodies_are_400(live_url, session, body, code):
     status, _, raw = raw_post(live_url, "/v2/chat/completions", body, {"Authorization": f"Bearer {SECRET}"})
     assert status == 400
     assert json.loads(raw)["error"]["code"] == code
-    assert not session.turns.exists()
+    assert not session.conversation.turns.exists()
 
 
 def test_get_is_405(live_url):
@@ -310,7 +310,7 @@ def test_ten_turn_call_stores_every_turn_once_and_in_order(client, session):
     assert [(r, t) for _, r, t in rows[:-1]] == said
     assert [i for i, _, _ in rows] == list(range(len(said) + 1))
     session.refresh_from_db()
-    assert session.state["turn_count"] == 11
+    assert session.conversation.state["turn_count"] == 11
 
 
 def test_vapi_first_message_and_revised_transcription(client, session):
@@ -355,19 +355,19 @@ def test_credits_run_out_mid_interview(client, user):
     messages = [{"role": "assistant", "content": opening}, {"role": "user", "content": GOOD_ANSWERS[0]}]
 
     # Second minute: still covered.
-    Session.objects.filter(pk=session.pk).update(started_at=timezone.now() - timedelta(seconds=70))
+    Conversation.objects.filter(session=session).update(started_at=timezone.now() - timedelta(seconds=70))
     second, _ = stream(client, messages, call_body())
     account.refresh_from_db()
     assert account.balance == 0
 
     # Third minute: nothing left, so the interviewer wraps up and ends the call.
-    Session.objects.filter(pk=session.pk).update(started_at=timezone.now() - timedelta(seconds=130))
+    Conversation.objects.filter(session=session).update(started_at=timezone.now() - timedelta(seconds=130))
     messages += [{"role": "assistant", "content": second}, {"role": "user", "content": GOOD_ANSWERS[1]}]
     closing, _ = stream(client, messages, call_body())
     assert "end of the time available" in closing and closing.endswith("Goodbye.")
     session.refresh_from_db()
-    assert session.state["finished"] is True
-    assert session.turns.order_by("-index").first().text == closing
+    assert session.conversation.state["finished"] is True
+    assert session.conversation.turns.order_by("-index").first().text == closing
     assert session.credits_used == 2
 
     # VAPI retries that request: the same closing, no further charge attempts that could double-bill.
@@ -381,7 +381,7 @@ def test_no_credits_at_all_closes_at_once(client, user):
     session = SessionFactory(user=user, call_id="call-1")
     text, _ = stream(client, [], call_body())
     assert "end of the time available" in text
-    assert session.turns.get().text == text
+    assert session.conversation.turns.get().text == text
 
 
 def test_enterprise_interview_charges_no_credits(enterprise_client, org):
@@ -396,10 +396,10 @@ def test_enterprise_interview_charges_no_credits(enterprise_client, org):
 # --- the model failing, and ending the call --------------------------------------------------------
 
 
-def test_upstream_failure_mid_stream_closes_gracefully(client, session, openai_settings):  # noqa: F811
+def test_upstream_failure_mid_stream_closes_gracefully(client, session, openai_settings):
     # The plan exists already (made by the built-in engine), so the model is only asked for the turn.
-    session.plan = engine_for(AIConfig()).plan(session_job_context(session)).to_dict()
-    session.save(update_fields=["plan"])
+    session.conversation.plan = engine_for(AIConfig()).plan(job_context(session.conversation)).to_dict()
+    session.conversation.save(update_fields=["plan"])
     openai_settings.script(Reply(text="Welcome to your practice interview for the backend role today", cut_after=3))
 
     text, chunks = stream(client, [], call_body())
@@ -410,12 +410,12 @@ def test_upstream_failure_mid_stream_closes_gracefully(client, session, openai_s
     assert openai_settings.events[0][0] == "stream_cut"
     session.refresh_from_db()
     assert stored(session) == [(0, "interviewer", text)]
-    assert session.state["finished"] is True
+    assert session.conversation.state["finished"] is True
 
 
-def test_caller_hanging_up_mid_reply_keeps_what_was_said(live_url, session, openai_settings):  # noqa: F811
-    session.plan = engine_for(AIConfig()).plan(session_job_context(session)).to_dict()
-    session.save(update_fields=["plan"])
+def test_caller_hanging_up_mid_reply_keeps_what_was_said(live_url, session, openai_settings):
+    session.conversation.plan = engine_for(AIConfig()).plan(job_context(session.conversation)).to_dict()
+    session.conversation.save(update_fields=["plan"])
     words = [f"word{i}" for i in range(40)]
     openai_settings.script(Reply(text=" ".join(words), token_delay=0.1))
     parts = urlsplit(live_url)
@@ -431,15 +431,15 @@ def test_caller_hanging_up_mid_reply_keeps_what_was_said(live_url, session, open
 
     assert openai_settings.wait_for("client_closed")  # the upstream generation was stopped too
     deadline = time.monotonic() + 5
-    while not session.turns.exists() and time.monotonic() < deadline:
+    while not session.conversation.turns.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    text = session.turns.get().text
+    text = session.conversation.turns.get().text
     assert text.startswith("word0 word1 word2") and len(text.split()) < len(words)
     session.refresh_from_db()
-    assert session.state["started"] is True and session.state["turn_count"] == 1
+    assert session.conversation.state["started"] is True and session.conversation.state["turn_count"] == 1
 
 
-def test_end_call_posted_to_control_url(client, user, openai_server, settings, monkeypatch):  # noqa: F811
+def test_end_call_posted_to_control_url(client, user, openai_server, settings, monkeypatch):
     monkeypatch.setattr(outbound, "SPEECH_MARGIN_SECONDS", 0)
     monkeypatch.setattr(outbound, "SECONDS_PER_WORD", 0)
     settings.VAPI_OUTBOUND_ENABLED = True
@@ -454,10 +454,10 @@ def test_end_call_posted_to_control_url(client, user, openai_server, settings, m
     while not openai_server.requests and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [r.body for r in openai_server.requests] == [{"type": "end-call"}]
-    assert session.turns.count() == 1
+    assert session.conversation.turns.count() == 1
 
 
-def test_no_end_call_without_outbound_enabled(client, user, openai_server):  # noqa: F811
+def test_no_end_call_without_outbound_enabled(client, user, openai_server):
     SessionFactory(user=user, call_id="call-1")
     stream(client, [], call_body(monitor={"controlUrl": f"{openai_server.url}/chat/completions"}))
     time.sleep(0.3)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from sessions_app.models import Session, TranscriptTurn
+from conversations.models import Conversation, Turn
+from sessions_app.models import Session
 from sessions_app.tests.factories import GOOD_ANSWERS, SessionFactory, TurnFactory
 
 # transaction=True: the views reach the database through channels' database_sync_to_async, which closes
@@ -61,7 +62,7 @@ def report(call_id="call-1", **extra):
 
 
 def turns(session):
-    return list(TranscriptTurn.objects.filter(session=session).order_by("index").values_list("role", "text"))
+    return list(Turn.objects.filter(conversation__session=session).order_by("index").values_list("speaker", "text"))
 
 
 def test_needs_the_secret(session):
@@ -90,13 +91,13 @@ def test_status_moves_forward_only(session):
     assert response.status_code == 200 and response.json()["outcome"] == "updated"
     session.refresh_from_db()
     assert session.status == Session.Status.IN_PROGRESS and session.call_status == "in-progress"
-    started = session.started_at
+    started = session.conversation.started_at
     assert started is not None
 
     assert post(status_update("in-progress")).json()["outcome"] == "unchanged"  # redelivery
     assert post(status_update("ringing")).json()["outcome"] == "unchanged"  # late, out of order
     session.refresh_from_db()
-    assert session.status == Session.Status.IN_PROGRESS and session.started_at == started
+    assert session.status == Session.Status.IN_PROGRESS and session.conversation.started_at == started
 
     assert post(status_update("ended", endedReason="assistant-ended-call")).json()["outcome"] == "updated"
     session.refresh_from_db()
@@ -129,17 +130,17 @@ def test_end_of_call_report_stores_everything_once(session, django_capture_on_co
         "mono": "https://storage.vapi.ai/call-1-mono.wav",
         "stereo": "https://storage.vapi.ai/call-1-stereo.wav",
     }
-    assert session.started_at.isoformat() == "2026-03-01T10:00:00+00:00"
+    assert session.conversation.started_at.isoformat() == "2026-03-01T10:00:00+00:00"
     assert session.duration_seconds == 450
-    assert session.analysis_status != Session.AnalysisStatus.NONE
-    requested, analysis_status = session.analysis_requested_at, session.analysis_status
+    assert session.conversation.analysis_status != Conversation.AnalysisStatus.NONE
+    requested, analysis_status = session.conversation.analysis_requested_at, session.conversation.analysis_status
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         again = post(report())  # redelivery
     assert again.status_code == 200
     session.refresh_from_db()
     assert len(turns(session)) == 4
-    assert session.analysis_requested_at == requested and session.analysis_status == analysis_status
+    assert session.conversation.analysis_requested_at == requested and session.conversation.analysis_status == analysis_status
     assert callbacks == []  # no second analysis queued
 
 
@@ -148,12 +149,12 @@ def test_report_completes_our_transcript_without_duplicating_it(session):
     TurnFactory(session=session, index=1, role="candidate", text="I have spent six years", source="vapi")
     TurnFactory(session=session, index=2, role="interviewer", text="Tell me about a disagreement.", question_id="q2", source="vapi")
     post(report())
-    rows = list(session.turns.order_by("index"))
-    assert [(t.role, t.text) for t in rows] == turns(session)
+    rows = list(session.conversation.turns.order_by("index"))
+    assert [(t.speaker, t.text) for t in rows] == turns(session)
     # Ours kept (with their question ids), VAPI's final transcription of the answer, the last answer added.
     assert [t.question_id for t in rows[:3]] == ["q1", "", "q2"]
     assert rows[1].text == GOOD_ANSWERS[0]
-    assert (rows[3].role, rows[3].text, rows[3].source) == ("candidate", GOOD_ANSWERS[1], "report")
+    assert (rows[3].speaker, rows[3].text, rows[3].transport) == ("candidate", GOOD_ANSWERS[1], "report")
 
 
 def test_report_with_only_the_plain_transcript(session):
@@ -162,7 +163,7 @@ def test_report_with_only_the_plain_transcript(session):
     post(body)
     assert turns(session) == [("interviewer", "Hello, shall we start?"), ("candidate", "Yes. Let's go."), ("interviewer", "Great.")]
     session.refresh_from_db()
-    assert session.analysis_requested_at is not None  # queued (and, with eager Celery, already run)
+    assert session.conversation.analysis_requested_at is not None  # queued (and, with eager Celery, already run)
 
 
 def test_report_without_answers_queues_no_analysis(session):
@@ -171,7 +172,7 @@ def test_report_without_answers_queues_no_analysis(session):
     body["message"]["endedReason"] = "silence-timed-out"
     assert post(body).json()["outcome"] == "stored"
     session.refresh_from_db()
-    assert session.analysis_status == Session.AnalysisStatus.NONE
+    assert session.conversation.analysis_status == Conversation.AnalysisStatus.NONE
     assert session.status == Session.Status.COMPLETED and turns(session) == [("interviewer", "Hello?")]
 
 
@@ -190,7 +191,7 @@ def test_unknown_call_and_unknown_types_are_acknowledged(session):
         response = post({"message": {"type": kind, "call": {"id": "call-1"}}})
         assert response.status_code == 200 and response.json()["outcome"] == "ignored"
     session.refresh_from_db()
-    assert session.status == Session.Status.LINKED and not session.turns.exists()
+    assert session.status == Session.Status.LINKED and not session.conversation.turns.exists()
 
 
 def test_openapi_schema_documents_the_vapi_endpoints():

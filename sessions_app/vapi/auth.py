@@ -6,8 +6,8 @@ import hmac
 
 from django.conf import settings
 
+from conversations.db import db_call
 from juggy.errors import Forbidden, NotAuthenticated
-from sessions_app.vapi.db import db_call
 
 
 def _bearer(request) -> str:

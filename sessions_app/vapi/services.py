@@ -18,17 +18,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from juggy.ai import InterviewState, JobContext, Plan, Turn
-from juggy.errors import Conflict
-from sessions_app.models import Session, TranscriptTurn
+from conversations import services as conversations
+from conversations.models import Conversation, Turn
+from conversations.streaming import PreparedTurn, history_record, turn_prepare
+from juggy.ai import Turn as EngineTurn
+from sessions_app.models import Session
 from sessions_app.vapi.payload import ServerMessage
-from sessions_app.vapi.transcript import align
 
 logger = logging.getLogger("juggy.vapi")
-
-_FINAL = (Session.Status.COMPLETED, Session.Status.FAILED, Session.Status.CANCELLED)
-_NOT_STARTED = (Session.Status.CREATED, Session.Status.LINKED)
-
 
 # --- finding the session --------------------------------------------------------------------------
 
@@ -49,9 +46,7 @@ def vapi_session_find(*, call_id: str, session_ref: str) -> tuple[Session | None
         session_id = uuid.UUID(session_ref)
     except ValueError:
         return None, f"metadata sessionId {session_ref!r} is not a UUID"
-    session = (
-        Session.objects.select_related("user", "organisation", "template", "candidate").filter(pk=session_id).first()
-    )
+    session = Session.objects.select_related("user", "conversation").filter(pk=session_id).first()
     if session is None:
         return None, f"session {session_id} does not exist"
     if call_id and session.call_id and session.call_id != call_id:
@@ -78,33 +73,16 @@ class Prepared:
     """What a chat request needs before its first token, read in one trip to the database."""
 
     session: Session
-    ctx: JobContext
-    plan: Plan
-    state: InterviewState
-    covered: int  # the conversation's length in stored turns: the reply's index
-    replay: str = ""  # the stored reply to this very conversation (a retried request), if any
+    turn: PreparedTurn
     credits_ok: bool = True
 
 
-def vapi_turn_prepare(*, session: Session, turns: list[Turn], now: datetime | None = None) -> Prepared:
-    from sessions_app.services import session_ensure_plan, session_job_context
-
-    plan = session_ensure_plan(session)
-    stored = [Turn(role=r, text=t) for r, t in session.turns.order_by("index").values_list("role", "text")]
-    covered = align(stored, turns).covered
-    replay = stored[covered].text if covered < len(stored) and stored[covered].role == "interviewer" else ""
+def vapi_turn_prepare(*, session: Session, turns: list[EngineTurn], now: datetime | None = None) -> Prepared:
+    turn = turn_prepare(session.conversation, turns)
     credits_ok = True
-    if session.kind == Session.Kind.STANDARD and not replay:
+    if session.kind == Session.Kind.STANDARD and not turn.replay:
         credits_ok = vapi_minutes_charge(session=session, now=now or timezone.now())
-    return Prepared(
-        session=session,
-        ctx=session_job_context(session),
-        plan=plan,
-        state=InterviewState.from_dict(session.state),
-        covered=covered,
-        replay=replay,
-        credits_ok=credits_ok,
-    )
+    return Prepared(session=session, turn=turn, credits_ok=credits_ok)
 
 
 def vapi_minutes_charge(*, session: Session, now: datetime) -> bool:
@@ -114,7 +92,7 @@ def vapi_minutes_charge(*, session: Session, now: datetime) -> bool:
     rate = settings.VAPI_CREDITS_PER_MINUTE
     if rate <= 0:
         return True
-    started = session.started_at or now
+    started = session.conversation.started_at or now
     minutes = max(1, math.floor((now - started).total_seconds() / 60) + 1)
     charged = session.credits_used // rate
     if charged >= minutes:
@@ -143,96 +121,18 @@ def vapi_minutes_charge(*, session: Session, now: datetime) -> bool:
     return ok
 
 
-def vapi_conversation_record(*, session_id, turns: list[Turn], source: str = "vapi") -> int:
-    """Store the conversation's turns we do not have yet; return its length in stored turns.
-
-    Idempotent: the same conversation sent again adds nothing."""
-    with transaction.atomic():
-        # Race: VAPI retries a turn while the first request is still storing it, or two turns of a call
-        # overlap. The row lock serialises them, so the second sees the first one's turns and appends
-        # nothing twice (the unique (session, index) constraint stays a backstop).
-        session = Session.objects.select_for_update().get(pk=session_id)
-        rows = list(session.turns.order_by("index"))
-        result = align([Turn(role=r.role, text=r.text) for r in rows], turns)
-        for index, text in result.revised.items():
-            rows[index].text = text
-        if result.revised:
-            TranscriptTurn.objects.bulk_update([rows[i] for i in result.revised], ["text"])
-        if result.new:
-            state = InterviewState.from_dict(session.state)
-            awaiting = (session.plan or {}).get("questions") or []
-            question_id = awaiting[state.index]["id"] if state.started and state.index < len(awaiting) else ""
-            TranscriptTurn.objects.bulk_create(
-                TranscriptTurn(
-                    session=session,
-                    index=len(rows) + i,
-                    role=turn.role,
-                    text=turn.text,
-                    question_id=question_id if turn.role == "candidate" else "",
-                    source=source,
-                )
-                for i, turn in enumerate(result.new)
-            )
-        _mark_started(session)
-        return result.covered
-
-
-def _mark_started(session: Session) -> None:
-    now = timezone.now()
-    Session.objects.filter(pk=session.pk, status__in=_NOT_STARTED).update(
-        status=Session.Status.IN_PROGRESS, updated_at=now
-    )
-    Session.objects.filter(pk=session.pk, started_at__isnull=True).update(started_at=now, updated_at=now)
-
-
-def vapi_reply_record(
-    *, session_id, index: int, text: str, state: InterviewState, question_id: str | None, is_follow_up: bool
-) -> bool:
-    """Store the interviewer's reply as turn `index` and move the interview state on.
-
-    False (nothing written) when that turn exists already: a concurrent twin of this request answered
-    the same conversation first, and only one answer may count."""
-    text = text.strip()
-    if not text:
-        return False
-    try:
-        with transaction.atomic():
-            session = Session.objects.select_for_update().get(pk=session_id)
-            if session.turns.count() != index:
-                return False
-            TranscriptTurn.objects.create(
-                session=session,
-                index=index,
-                role=TranscriptTurn.Role.INTERVIEWER,
-                text=text,
-                question_id=question_id or "",
-                is_follow_up=is_follow_up,
-                source="vapi",
-            )
-            Session.objects.filter(pk=session.pk).update(state=state.to_dict(), updated_at=timezone.now())
-    except IntegrityError:
-        return False
-    return True
-
-
 # --- webhooks -------------------------------------------------------------------------------------
 
-# VAPI call statuses -> ours. "ended" is decided by the ended reason (see _ended_status).
-_STATUS = {
-    "scheduled": Session.Status.LINKED,
-    "queued": Session.Status.LINKED,
-    "ringing": Session.Status.LINKED,
-    "in-progress": Session.Status.IN_PROGRESS,
-    "forwarding": Session.Status.IN_PROGRESS,
-}
-_ORDER = {Session.Status.CREATED: 0, Session.Status.LINKED: 1, Session.Status.IN_PROGRESS: 2}
+# VAPI call statuses that mean the call is live; "ended" is decided by the ended reason (_ended_status).
+_LIVE = ("in-progress", "forwarding")
+_WAITING = ("scheduled", "queued", "ringing")
 
 
 def _ended_status(reason: str) -> str:
     reason = reason.lower()
     if "error" in reason or reason.startswith(("pipeline-", "call.start", "twilio-failed", "vonage-failed")):
-        return Session.Status.FAILED
-    return Session.Status.COMPLETED
+        return Conversation.Status.FAILED
+    return Conversation.Status.ENDED
 
 
 def _time(value) -> datetime | None:
@@ -267,33 +167,24 @@ def vapi_event_handle(*, message: ServerMessage) -> str:
 
 def _status_update(session: Session, body: dict) -> str:
     raw = str(body.get("status") or "").strip()
-    now = timezone.now()
-    if raw == "ended":
-        target = _ended_status(str(body.get("endedReason") or ""))
-    elif raw in _STATUS:
-        target = _STATUS[raw]
-    else:
+    if raw not in (*_LIVE, *_WAITING, "ended"):
         return "ignored"
-    updates = {"call_status": raw[:30], "updated_at": now}
-    if target in _FINAL:
-        # A final status is never left again (a late or redelivered "in-progress" cannot reopen it).
-        moved = Session.objects.filter(pk=session.pk).exclude(status__in=_FINAL).update(
-            status=target, ended_at=now, **updates
-        )
-        if body.get("endedReason"):
-            Session.objects.filter(pk=session.pk, ended_reason="").update(ended_reason=str(body["endedReason"])[:100])
+    Session.objects.filter(pk=session.pk).update(call_status=raw[:30], updated_at=timezone.now())
+    if raw == "ended":
+        reason = str(body.get("endedReason") or "")
+        if reason:
+            Session.objects.filter(pk=session.pk, ended_reason="").update(ended_reason=reason[:100])
+        moved = conversations.close(session.conversation_id, status=_ended_status(reason))
+    elif raw in _LIVE:
+        # Statuses only move forward: a late or redelivered "in-progress" cannot reopen an ended call.
+        moved = session.conversation.status == Conversation.Status.CREATED
+        conversations.mark_started(session.conversation_id)
     else:
-        # Statuses only move forward: created -> linked -> in_progress.
-        behind = [s for s, rank in _ORDER.items() if rank < _ORDER[target]]
-        moved = Session.objects.filter(pk=session.pk, status__in=behind).update(status=target, **updates)
-        if target == Session.Status.IN_PROGRESS:
-            Session.objects.filter(pk=session.pk, started_at__isnull=True).update(started_at=now)
+        moved = False  # waiting: the session shows as linked already (it has a call)
     return "updated" if moved else "unchanged"
 
 
 def _end_of_call(session: Session, message: ServerMessage) -> str:
-    from sessions_app.services import analysis_request
-
     body = message.body
     reason = str(body.get("endedReason") or "")[:100]
     started, ended = _time(body.get("startedAt")), _time(body.get("endedAt"))
@@ -301,37 +192,22 @@ def _end_of_call(session: Session, message: ServerMessage) -> str:
     if not isinstance(duration, int | float) or duration < 0:
         duration = (ended - started).total_seconds() if started and ended and ended >= started else None
     turns = message.report_turns()
+    if turns:
+        # Turns we never saw (another LLM served the call, a request failed, the last words came after
+        # our last reply) are added; what we have is kept.
+        history_record(conversation_id=session.conversation_id, history=turns, transport=Turn.Transport.REPORT)
     with transaction.atomic():
         locked = Session.objects.select_for_update().get(pk=session.pk)
-        if not locked.turns.exists() and turns:
-            # We never saw the call (another LLM served it, or every request failed): theirs is all there is.
-            TranscriptTurn.objects.bulk_create(
-                TranscriptTurn(session=locked, index=i, role=t.role, text=t.text, source="report")
-                for i, t in enumerate(turns)
-            )
-        elif turns:
-            vapi_conversation_record(session_id=locked.pk, turns=turns, source="report")
         locked.recording_urls = {**(locked.recording_urls or {}), **message.recording_urls()}
         locked.ended_reason = reason or locked.ended_reason
         locked.call_status = "ended"
-        locked.started_at = started or locked.started_at
-        locked.ended_at = ended or locked.ended_at or timezone.now()
         locked.duration_seconds = duration if duration is not None else locked.duration_seconds
-        if locked.status not in _FINAL:
-            locked.status = _ended_status(reason)
-        locked.save(
-            update_fields=[
-                "recording_urls", "ended_reason", "call_status", "started_at", "ended_at", "duration_seconds",
-                "status", "updated_at",
-            ]
-        )
-    if not locked.turns.filter(role=TranscriptTurn.Role.CANDIDATE).exists():
-        logger.info("session %s ended (%s) without candidate answers: nothing to analyse", locked.pk, reason)
+        locked.save(update_fields=["recording_urls", "ended_reason", "call_status", "duration_seconds", "updated_at"])
+    # Closing the conversation queues its analysis (when the candidate said anything).
+    conversations.close(session.conversation_id, status=_ended_status(reason), started_at=started, ended_at=ended)
+    conversation = Conversation.objects.get(pk=session.conversation_id)
+    if not conversations.has_answers(conversation):
+        logger.info("session %s ended (%s) without candidate answers: nothing to analyse", session.pk, reason)
         return "stored"
-    try:
-        analysis_request(session=locked)
-    except Conflict as exc:
-        logger.info("session %s: analysis not queued: %s", locked.pk, exc.message)
+    conversations.analysis_request(conversation)
     return "stored"
-
-
