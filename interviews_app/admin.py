@@ -64,7 +64,7 @@ class InterviewAdmin(ConversationFields, admin.ModelAdmin):
     @admin.action(description="Make (or retry) the AI summary of the selected interviews")
     def request_summaries(self, request, queryset):
         queued = 0
-        for interview in queryset.filter(conversation__status=Interview.Status.ENDED):
+        for interview in queryset.filter(conversation__status__in=[Interview.Status.ENDED, Interview.Status.FAILED]):
             services.interview_summary_request(interview=interview)
             queued += 1
-        self.message_user(request, f"Summary requested for {queued} ended interview(s).")
+        self.message_user(request, f"Summary requested for {queued} finished interview(s).")

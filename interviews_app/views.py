@@ -36,7 +36,7 @@ _404 = OpenApiResponse(description="No such interview, or not yours (code interv
 _409 = OpenApiResponse(
     description="Illegal transition: interview_not_started, interview_already_started or interview_ended."
 )
-_503 = OpenApiResponse(description="The AI interviewer (or LiveKit agent dispatch) failed; retry.")
+_503 = OpenApiResponse(description="The AI interviewer failed (interviewer_unavailable); retry.")
 
 
 class InterviewBaseView(APIView):

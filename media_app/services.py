@@ -201,8 +201,9 @@ def media_process(*, media_id: uuid.UUID | str, final_attempt: bool = True) -> M
 
 
 def media_delete(*, media: Media) -> None:
-    """Delete the row now and the stored file once the deletion is committed. Sessions that used the
-    media keep their own copy of its text and structure (their link is set to NULL)."""
+    """Delete the row now and the stored file once the deletion is committed. Conversations (of
+    sessions and interviews) that used the media keep their own copy of its text and structure (their
+    link is set to NULL)."""
     name, storage = media.file.name, media.file.storage
     with transaction.atomic():
         media.delete()

@@ -209,3 +209,19 @@ def test_openapi_schema_documents_the_vapi_endpoints():
     chat = schema["paths"]["/v2/chat/completions"]["post"]["responses"]["200"]["content"]
     assert set(chat) == {"text/event-stream", "application/json"}
     assert schema["components"]["schemas"]["ChatCompletionRequest"]["required"] == ["messages"]
+
+
+def test_answers_only_the_report_brings_are_analysed_too(session):
+    """The closing line ended the conversation and queued its analysis; the report then brings the
+    candidate's last words, which we never saw: the analysis runs again on the whole transcript."""
+    TurnFactory(session=session, index=0, role="interviewer", text="Tell me about yourself.", source="vapi")
+    TurnFactory(session=session, index=1, role="candidate", text=GOOD_ANSWERS[0], source="vapi")
+    TurnFactory(session=session, index=2, role="interviewer", text="Tell me about a disagreement.", source="vapi")
+    Conversation.objects.filter(session=session).update(
+        status="ended", analysis_status="done", analysis={"summary": "one answer only"}
+    )
+    first_run = Conversation.objects.get(session=session).analysis_run_id
+    post(report())
+    conversation = Conversation.objects.get(session=session)
+    assert conversation.analysis_run_id != first_run  # a new run, on both answers
+    assert conversation.analysis_status in ("pending", "running", "done")

@@ -192,6 +192,7 @@ def _end_of_call(session: Session, message: ServerMessage) -> str:
     if not isinstance(duration, int | float) or duration < 0:
         duration = (ended - started).total_seconds() if started and ended and ended >= started else None
     turns = message.report_turns()
+    answers_before = _answers(session)
     if turns:
         # Turns we never saw (another LLM served the call, a request failed, the last words came after
         # our last reply) are added; what we have is kept.
@@ -209,5 +210,12 @@ def _end_of_call(session: Session, message: ServerMessage) -> str:
     if not conversations.has_answers(conversation):
         logger.info("session %s ended (%s) without candidate answers: nothing to analyse", session.pk, reason)
         return "stored"
-    conversations.analysis_request(conversation)
+    # The closing line may have queued the analysis already; answers only the report brings (the
+    # candidate's last words) make it run again on the whole transcript.
+    late_answers = _answers(session) > answers_before and conversation.analysis_status != "none"
+    conversations.analysis_request(conversation, force=late_answers)
     return "stored"
+
+
+def _answers(session: Session) -> int:
+    return Turn.objects.filter(conversation_id=session.conversation_id, speaker=Turn.Speaker.CANDIDATE).count()
