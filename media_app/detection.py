@@ -14,7 +14,7 @@ ACCEPTED = "PDF, DOCX or plain UTF-8 text"
 
 @dataclass(frozen=True)
 class DocumentType:
-    kind: str  # "pdf" | "docx" | "text" (media_app.extraction.KINDS)
+    format: str  # "pdf" | "docx" | "text", as media_app.extraction.extract reads them
     content_type: str
     extension: str
 
@@ -22,7 +22,7 @@ class DocumentType:
 PDF = DocumentType("pdf", "application/pdf", ".pdf")
 DOCX = DocumentType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
 TEXT = DocumentType("text", "text/plain", ".txt")
-BY_KIND = {t.kind: t for t in (PDF, DOCX, TEXT)}
+BY_FORMAT = {t.format: t for t in (PDF, DOCX, TEXT)}
 
 # Recognised formats we do not parse, named so the error tells the user what to do instead.
 _KNOWN_UNSUPPORTED = (

@@ -169,14 +169,14 @@ def extract_text(data: bytes) -> tuple[str, int | None]:
     return text, len(pages) if len(pages) > 1 else None
 
 
-def extract(kind: str, data: bytes, *, max_pages: int) -> tuple[str, int | None]:
-    if kind == "pdf":
+def extract(doc_format: str, data: bytes, *, max_pages: int) -> tuple[str, int | None]:
+    if doc_format == "pdf":
         return extract_pdf(data, max_pages=max_pages)
-    if kind == "docx":
+    if doc_format == "docx":
         return extract_docx(data)
-    if kind == "text":
+    if doc_format == "text":
         return extract_text(data)
-    raise ExtractionFailed(f"Unknown document kind {kind!r}.")
+    raise ExtractionFailed(f"Unknown document format {doc_format!r}.")
 
 
 # --- Child process entry point ---------------------------------------------------------------------
@@ -191,11 +191,11 @@ def _limit_self(cpu_seconds: int, memory_bytes: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    kind, max_pages, cpu_seconds, memory_bytes = argv[0], int(argv[1]), int(argv[2]), int(argv[3])
+    doc_format, max_pages, cpu_seconds, memory_bytes = argv[0], int(argv[1]), int(argv[2]), int(argv[3])
     data = sys.stdin.buffer.read()
     _limit_self(cpu_seconds, memory_bytes)
     try:
-        text, pages = extract(kind, data, max_pages=max_pages)
+        text, pages = extract(doc_format, data, max_pages=max_pages)
         result = {"ok": True, "text": text, "pages": pages}
     except ExtractionFailed as exc:
         result = {"ok": False, "reason": str(exc)}

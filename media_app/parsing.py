@@ -25,7 +25,7 @@ class Parsed:
     language: str
 
 
-def run_extraction(kind: str, data: bytes) -> tuple[str, int | None]:
+def run_extraction(doc_format: str, data: bytes) -> tuple[str, int | None]:
     """Extract text in a child process bounded by MEDIA_PARSE_TIMEOUT_SECONDS (wall clock and CPU),
     MEDIA_PARSE_MAX_MEMORY_MB (address space) and MEDIA_PARSE_MAX_PAGES."""
     timeout = settings.MEDIA_PARSE_TIMEOUT_SECONDS
@@ -34,7 +34,7 @@ def run_extraction(kind: str, data: bytes) -> tuple[str, int | None]:
         sys.executable,
         "-m",
         "media_app.extraction",
-        kind,
+        doc_format,
         str(settings.MEDIA_PARSE_MAX_PAGES),
         str(max(1, math.ceil(timeout))),
         str(memory),
@@ -88,6 +88,6 @@ def detect_language(text: str) -> str:
     return best.lang if best.prob >= 0.5 else ""
 
 
-def parse_document(kind: str, data: bytes) -> Parsed:
-    text, pages = run_extraction(kind, data)
+def parse_document(doc_format: str, data: bytes) -> Parsed:
+    text, pages = run_extraction(doc_format, data)
     return Parsed(text=text, pages=pages, language=detect_language(text))

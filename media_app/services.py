@@ -17,7 +17,7 @@ from django.utils import timezone
 from juggy.accounts.models import User
 from juggy.ai.errors import AIError, ProviderError
 from juggy.errors import BadRequest, PayloadTooLarge
-from media_app.detection import BY_KIND, detect_type
+from media_app.detection import BY_FORMAT, detect_type
 from media_app.models import Media
 from media_app.parsing import ParseFailed, parse_document
 
@@ -51,7 +51,7 @@ def media_upload(*, owner: User, upload: UploadedFile, parse: bool, structure: b
         raise BadRequest("The file is empty.", code="empty_file")
     if upload.size > settings.MEDIA_MAX_UPLOAD_BYTES:
         raise media_too_large(upload.size)
-    kind = detect_type(upload)
+    doc_type = detect_type(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -61,15 +61,15 @@ def media_upload(*, owner: User, upload: UploadedFile, parse: bool, structure: b
         id=uuid.uuid4(),
         owner=owner,
         original_name=clean_original_name(upload.name or ""),
-        extension=kind.extension,
-        content_type=kind.content_type,
+        extension=doc_type.extension,
+        content_type=doc_type.content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
         state=State.PENDING if parse else State.UPLOADED,
         structure_state=StructureState.PENDING if parse and structure else StructureState.NONE,
     )
     # The stored name comes from media_upload_to (owner and media id), never from the client.
-    media.file.save(f"upload{kind.extension}", upload, save=False)
+    media.file.save(f"upload{doc_type.extension}", upload, save=False)
     try:
         with transaction.atomic():
             media.save(force_insert=True)
@@ -122,11 +122,11 @@ def media_parse(*, media_id: uuid.UUID | str) -> Media | None:
     if not claimed.update(state=State.PARSING, updated_at=timezone.now()):
         return Media.objects.filter(pk=media_id).first()
     media = Media.objects.get(pk=media_id)
-    kind = _kind_of(media)
+    doc_format = _format_of(media)
     try:
         with media.file.open("rb") as stored:
             data = stored.read()
-        parsed = parse_document(kind, data)
+        parsed = parse_document(doc_format, data)
     except (ParseFailed, OSError) as exc:
         reason = str(exc) if isinstance(exc, ParseFailed) else "The stored file cannot be read."
         _finish_parse(media, state=State.FAILED, parse_error=reason, text="", page_count=None, language="")
@@ -144,10 +144,10 @@ def media_parse(*, media_id: uuid.UUID | str) -> Media | None:
     return media
 
 
-def _kind_of(media: Media) -> str:
-    for kind, doc_type in BY_KIND.items():
+def _format_of(media: Media) -> str:
+    for doc_format, doc_type in BY_FORMAT.items():
         if doc_type.content_type == media.content_type:
-            return kind
+            return doc_format
     return "text"
 
 

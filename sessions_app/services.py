@@ -210,7 +210,7 @@ def session_credit_account(*, session: Session) -> CreditAccount:
 # --- call linking ---------------------------------------------------------------------------------
 
 
-def session_link_call(*, sessions, session_id, call_id: str, kind: str) -> Session:
+def session_link_call(*, sessions, session_id, call_id: str, session_kind: str) -> Session:
     """Link a voice provider's call to a session out of `sessions` (the ones the caller may see).
 
     Idempotent for the same pair; a call belongs to one session and a session to one call."""
@@ -224,7 +224,7 @@ def session_link_call(*, sessions, session_id, call_id: str, kind: str) -> Sessi
             session = sessions.select_for_update(of=("self",)).filter(pk=session_id).first()
             if session is None:
                 raise NotFound("Session not found.", code="session_not_found", details={"sessionId": str(session_id)})
-            if session.kind != kind:
+            if session.kind != session_kind:
                 other = "/ent/session/link" if session.kind == Session.Kind.ENTERPRISE else "/session/link"
                 raise BadRequest(
                     f"This is a{'n' if session.kind == Session.Kind.ENTERPRISE else ''} {session.kind} session; "

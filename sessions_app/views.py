@@ -125,7 +125,7 @@ class ContextUploadView(VersionedView):
 
 @dataclass(frozen=True)
 class LinkVersion(Version):
-    kind: str = Session.Kind.STANDARD  # the kind of session the call may be linked to
+    serves: str = Session.Kind.STANDARD  # the Session.Kind the call may be linked to
 
 
 LINK_VERSIONS = (
@@ -163,7 +163,7 @@ LINK_VERSIONS = (
             404: NOT_FOUND,
             409: OpenApiResponse(description="`call_already_linked` or `session_already_linked`."),
         },
-        kind=Session.Kind.ENTERPRISE,
+        serves=Session.Kind.ENTERPRISE,
     ),
 )
 
@@ -178,7 +178,7 @@ class LinkView(VersionedView):
         data.is_valid(raise_exception=True)
         call_id, session_id = data.validated_data["call_id"], data.validated_data["session_id"]
         session = services.session_link_call(
-            sessions=sessions_for(request), session_id=session_id, call_id=call_id, kind=self.version.kind
+            sessions=sessions_for(request), session_id=session_id, call_id=call_id, session_kind=self.version.serves
         )
         body = {"message": f"linked callid {session.call_id} to session ({session.pk})"}
         return Response(self.version.response(body).data, status=self.version.status)

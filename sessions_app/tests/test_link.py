@@ -115,7 +115,7 @@ def test_concurrent_links_of_one_call_to_two_sessions_link_only_one(make_user):
         barrier.wait()
         try:
             services.session_link_call(
-                sessions=Session.objects.all(), session_id=session.pk, call_id="same-call", kind="standard"
+                sessions=Session.objects.all(), session_id=session.pk, call_id="same-call", session_kind="standard"
             )
             outcomes.append("ok")
         except Exception as exc:  # the API error is what we assert on

@@ -54,22 +54,22 @@ class LiveTurn:
             schedule_end_call(self.request.control_url, self.fixed_text)
 
 
-def _find_and_prepare(request: ChatRequest, kind: str) -> tuple[services.Prepared | None, str]:
+def _find_and_prepare(request: ChatRequest, serves: str) -> tuple[services.Prepared | None, str]:
     session, why = services.vapi_session_find(call_id=request.call_id, session_ref=request.session_ref)
     if session is None:
         return None, why
-    if session.kind != kind:
-        return None, f"session {session.pk} is {session.kind}, this endpoint serves {kind} sessions"
+    if session.kind != serves:
+        return None, f"session {session.pk} is {session.kind}, this endpoint serves {serves} sessions"
     if session.conversation.status == Conversation.Status.CANCELLED:
         return None, f"session {session.pk} was cancelled"
     return services.vapi_turn_prepare(session=session, turns=request.turns), ""
 
 
-async def live_turn_start(request: ChatRequest, kind: str, path: str) -> LiveTurn:
+async def live_turn_start(request: ChatRequest, serves: str, path: str) -> LiveTurn:
     """Everything that must be known before the first token: the session and what to say."""
     end = get_engine().end_call_phrase
     try:
-        prepared, why = await db_call(_find_and_prepare)(request, kind)
+        prepared, why = await db_call(_find_and_prepare)(request, serves)
     except (AIError, DomainError, DatabaseError) as exc:
         # The plan could not be made (model down) or the database is unreachable or overloaded: the
         # caller hears an apology rather than silence, and VAPI still gets a well-formed stream.

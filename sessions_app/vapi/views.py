@@ -36,7 +36,7 @@ def _chat_description(version: str, billing: str) -> str:
 
 @dataclass(frozen=True)
 class ChatVersion(Version):
-    kind: str = "standard"  # the kind of session this URL conducts (Session.Kind)
+    serves: str = "standard"  # the Session.Kind this URL conducts
 
 
 # Documented by schema.add_vapi_paths (these are plain Django views, which drf-spectacular does not see).
@@ -52,7 +52,7 @@ CHAT_VERSIONS = (
         ),
         tags=("live interview",),
         operation_id="vapi_chat_completions_v2",
-        kind="standard",
+        serves="standard",
     ),
     ChatVersion(
         "v3/chat/completions",
@@ -65,7 +65,7 @@ CHAT_VERSIONS = (
         ),
         tags=("live interview",),
         operation_id="vapi_chat_completions_v3",
-        kind="enterprise",
+        serves="enterprise",
     ),
 )
 
@@ -92,7 +92,7 @@ async def chat_completions(request, version: ChatVersion):
     _require_post(request)
     await vapi_authenticate(request)
     chat = ChatRequest.parse(parse_json_object(request.body))
-    turn = await live_turn_start(chat, version.kind, request.path)
+    turn = await live_turn_start(chat, version.serves, request.path)
     completion = Completion(model=chat.model)
     if not chat.stream:
         text = "".join([piece async for piece in turn.pieces()])
