@@ -189,27 +189,30 @@ def setup_django(database_url: str) -> None:
 
 def make_sessions(count: int, round_name: str) -> list[str]:
     """Funded, linked /v2 sessions with their plan made (so no model call plans them mid-benchmark)."""
+    from conversations.services import job_context
     from juggy.accounts.models import User
     from juggy.accounts.services import credit_account_for_user, credits_grant
     from juggy.ai.config import AIConfig
     from juggy.ai.engine import engine_for
     from sessions_app.models import Session
-    from sessions_app.services import session_job_context
+    from sessions_app.services import session_create_standard
 
     engine = engine_for(AIConfig())  # the built-in planner: instant and offline
     user, _ = User.objects.get_or_create(username="bench")
     credits_grant(account=credit_account_for_user(user), amount=100 * count, idempotency_key=f"bench-{round_name}")
     calls = []
     for i in range(count):
-        session = Session(
+        session = session_create_standard(
             user=user,
-            context={"target_role": "Backend engineer", "job_description": "Django, PostgreSQL, Celery."},
-            call_id=f"bench-{round_name}-{i}",
-            status=Session.Status.LINKED,
+            other_context={"target_role": "Backend engineer", "job_description": "Django, PostgreSQL, Celery."},
+            plan_now=False,
         )
-        session.plan = engine.plan(session_job_context(session)).to_dict()
-        session.save()
-        calls.append(session.call_id)
+        # Planned by the built-in planner whatever AI_PROVIDER says (the upstream only phrases turns).
+        conversation = session.conversation
+        conversation.plan = engine.plan(job_context(conversation)).to_dict()
+        conversation.save(update_fields=["plan"])
+        Session.objects.filter(pk=session.pk).update(call_id=f"bench-{round_name}-{i}")
+        calls.append(f"bench-{round_name}-{i}")
     return calls
 
 

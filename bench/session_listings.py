@@ -30,18 +30,25 @@ REPEAT = 5
 
 
 def populate(user, org, target: int) -> None:
+    from conversations.models import Conversation
     from sessions_app.models import Session
 
     have = Session.objects.filter(user=user).count()
-    rows = []
+    conversations, rows = [], []
     for i in range(have, target):
         enterprise = i % 3 == 0
-        rows.append(Session(
-            user=user, kind="enterprise" if enterprise else "standard", organisation=org if enterprise else None,
-            assessment_area=f"Area {i}", context={"target_role": "Backend engineer", "target_company": "Acme"},
+        conversation = Conversation(
+            origin=Conversation.Origin.VAPI_SESSION, job={"target_role": "Backend engineer"},
             plan={"questions": [{"id": "q1", "text": "Why?", "competency": "motivation", "kind": "introduction"}]},
             analysis_status="done", analysis_score=3.0 + (i % 3) / 2, analysis={"recommendation": "hire"},
+        )
+        conversations.append(conversation)
+        rows.append(Session(
+            conversation=conversation, user=user, kind="enterprise" if enterprise else "standard",
+            organisation=org if enterprise else None, assessment_area=f"Area {i}",
+            context={"target_role": "Backend engineer", "target_company": "Acme"},
         ))
+    Conversation.objects.bulk_create(conversations, batch_size=1000)
     Session.objects.bulk_create(rows, batch_size=1000)
 
 
