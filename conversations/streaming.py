@@ -61,7 +61,9 @@ def turn_prepare(conversation: Conversation, history: list[EngineTurn]) -> Prepa
     )
 
 
-def history_record(*, conversation_id, history: list[EngineTurn], transport: str) -> int:
+def history_record(
+    *, conversation_id, history: list[EngineTurn], transport: str, confidences: dict[str, float] | None = None
+) -> int:
     """Store the turns of the client's history that we do not have yet; return its length in stored turns.
 
     Idempotent: the same history sent again adds nothing. Turns are only appended (stored indexes never
@@ -82,7 +84,8 @@ def history_record(*, conversation_id, history: list[EngineTurn], transport: str
                 question_id = services.question_id_of(conversation)
                 Turn.objects.bulk_create(
                     Turn(conversation_id=conversation_id, index=len(rows) + i, speaker=turn.role, text=turn.text,
-                         question_id=question_id if turn.role == "candidate" else "", transport=transport)
+                         question_id=question_id if turn.role == "candidate" else "", transport=transport,
+                         confidence=confidence_of(turn.text, confidences) if turn.role == "candidate" else None)
                     for i, turn in enumerate(result.new)
                 )
             for index, text in result.revised.items():
@@ -94,16 +97,25 @@ def history_record(*, conversation_id, history: list[EngineTurn], transport: str
     raise DatabaseError(f"conversation {conversation_id}: the history could not be stored (too many writers)")
 
 
+def confidence_of(text: str, confidences: dict[str, float] | None) -> float | None:
+    """The recogniser's confidence in a candidate turn: the mean over the recognised utterances it is
+    made of (a turn may join several), None when the transport knows none."""
+    found = [c for said, c in (confidences or {}).items() if c is not None and said.strip() and said.strip() in text]
+    return round(sum(found) / len(found), 3) if found else None
+
+
 class StreamingTurn:
     """One streamed reply. `closing` ends the conversation with that closing line instead of the engine's
-    step (e.g. "credits_exhausted"); `on_finished(text)` runs once the reply that ends it is stored."""
+    step (e.g. "credits_exhausted"); `on_finished(text)` runs once the reply that ends it is stored;
+    `confidences` (recognised text -> 0-1) go with the candidate's turns."""
 
     def __init__(self, prepared: PreparedTurn, *, transport: str, closing: str | None = None,
-                 on_finished: Callable[[str], None] | None = None):
+                 on_finished: Callable[[str], None] | None = None, confidences: dict[str, float] | None = None):
         self.prepared = prepared
         self.transport = transport
         self.closing = closing
         self.on_finished = on_finished
+        self.confidences = confidences
 
     @property
     def conversation_id(self):
@@ -147,7 +159,8 @@ class StreamingTurn:
     def _store_history(self) -> asyncio.Future:
         record = db_call(history_record)
         return asyncio.ensure_future(
-            record(conversation_id=self.conversation_id, history=self.prepared.history, transport=self.transport)
+            record(conversation_id=self.conversation_id, history=self.prepared.history, transport=self.transport,
+                   confidences=self.confidences)
         )
 
     async def _finish(self, pending: asyncio.Future, text: str, result: TurnResult | None, closing: str | None) -> None:
@@ -192,14 +205,3 @@ class StreamingTurn:
                         self.conversation_id, index)
             return False
         return fields.get("status") in (Conversation.Status.ENDED, Conversation.Status.FAILED)
-
-
-async def astream_respond(conversation: Conversation, *, text: str, transport: str) -> StreamingTurn:
-    """The streaming form for a transport that sends one answer at a time (the LiveKit agent): the
-    stored conversation plus the new answer is the history."""
-
-    def prepare() -> PreparedTurn:
-        history = [*services.transcript_of(conversation.pk), EngineTurn(role="candidate", text=text)]
-        return turn_prepare(Conversation.objects.get(pk=conversation.pk), history)
-
-    return StreamingTurn(await db_call(prepare)(), transport=transport)

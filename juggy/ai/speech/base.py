@@ -68,6 +68,8 @@ class Transcription:
     text: str
     language: str
     duration: float
+    # The recogniser's confidence (0-1) where the engine gives one: Whisper's mean token probability.
+    confidence: float | None = None
 
 
 class TTSProvider(Protocol):

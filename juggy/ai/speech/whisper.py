@@ -6,6 +6,7 @@ instead of transcribing with unknown weights.
 """
 
 import hashlib
+import math
 import os
 import threading
 from pathlib import Path
@@ -74,6 +75,11 @@ class WhisperSTT:
         model = get_model()
         # tiny.en only knows English; naming it skips language detection.
         segments, info = model.transcribe(samples, language="en", beam_size=5)
+        segments = list(segments)
         text = " ".join(segment.text.strip() for segment in segments).strip()
-        return Transcription(text=text, language=info.language, duration=len(samples) / WHISPER_SAMPLE_RATE)
+        # avg_logprob is the mean log probability of a segment's tokens: exp of their mean is the
+        # recogniser's own confidence in what it heard.
+        confidence = round(math.exp(sum(s.avg_logprob for s in segments) / len(segments)), 3) if segments else None
+        return Transcription(text=text, language=info.language, duration=len(samples) / WHISPER_SAMPLE_RATE,
+                             confidence=confidence)
 
