@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conversations import signals
@@ -208,22 +209,33 @@ def question_id_of(conversation: Conversation) -> str:
 
 
 def commit_turns(conversation: Conversation, turns: list[Turn], state: InterviewState | None,
-            announce: tuple[Turn, Turn | None] | None = None, **fields) -> bool:
+                 announce: tuple[Turn, Turn | None] | None = None, revised: dict[int, str] | None = None,
+                 start: bool = False, **fields) -> bool:
     """Append `turns` and write `state` and `fields` if nobody wrote since `conversation` was read.
 
     False (nothing written) when another writer got there first. On success the in-memory
-    conversation and turns are updated and the reply signal is queued for after commit."""
+    conversation and turns are updated and the reply signal is queued for after commit. `revised`
+    (index -> text) corrects stored candidate turns; `start` moves a created conversation to in progress
+    and sets its start time, in the same UPDATE."""
     now = timezone.now()
     updates = {"version": conversation.version + 1, "turn_count": conversation.turn_count + len(turns),
                "updated_at": now, **fields}
     if state is not None:
         updates["state"] = state.to_dict()
+    expressions = {}
+    if start:
+        if "status" not in fields:
+            expressions["status"] = Case(When(status=Status.CREATED, then=Value(Status.IN_PROGRESS)),
+                                         default=F("status"))
+        expressions["started_at"] = Coalesce(F("started_at"), Value(now))
     with transaction.atomic():
         won = Conversation.objects.filter(
             pk=conversation.pk, version=conversation.version, turn_count=conversation.turn_count
-        ).update(**updates)
+        ).update(**updates, **expressions)
         if not won:
             return False
+        for index, text in (revised or {}).items():
+            Turn.objects.filter(conversation_id=conversation.pk, index=index).update(text=text)
         for offset, turn in enumerate(turns):
             turn.conversation = conversation
             turn.index = conversation.turn_count + offset
@@ -231,6 +243,10 @@ def commit_turns(conversation: Conversation, turns: list[Turn], state: Interview
         Turn.objects.bulk_create(turns)
         for name, value in updates.items():
             setattr(conversation, name, value)
+        if start:
+            conversation.started_at = conversation.started_at or now
+            if conversation.status == Status.CREATED:
+                conversation.status = Status.IN_PROGRESS
         if announce is not None:
             _announce(conversation, *announce)
         _after_commit(conversation, fields)
@@ -294,17 +310,24 @@ def start(conversation: Conversation, *, transport: str) -> Exchange:
     return Exchange(conversation=conversation, reply=reply)
 
 
-def respond(conversation: Conversation, *, text: str, transport: str, confidence: float | None = None) -> Exchange:
+def respond(conversation: Conversation, *, text: str, transport: str, confidence: float | None = None,
+            reply_to: int | None = None) -> Exchange:
     """Store the candidate's answer and the interviewer's reply; the closing reply ends the conversation.
 
     Concurrent answers to one conversation are taken one after the other: the one that loses the
-    compare-and-set reads the winner's turn and answers on top of it."""
+    compare-and-set reads the winner's turn and answers on top of it. With `reply_to` (the index of the
+    interviewer message being answered) the answer is taken only while that message is still the last
+    one: a client that re-sends an answer after a lost connection can never store it twice (409
+    `already_answered`), however the two copies race."""
     for _ in range(TURN_ATTEMPTS):
         conversation = _fresh(conversation.pk)
         if conversation.status == Status.CREATED:
             raise Conflict("The interview has not started yet.", code="interview_not_started")
         if not conversation.is_open:
             raise Conflict("The interview has ended.", code="interview_ended")
+        if reply_to is not None and reply_to != conversation.turn_count - 1:
+            raise Conflict("That message has already been answered.", code="already_answered",
+                           details={"replyTo": reply_to, "lastMessage": conversation.turn_count - 1})
         answer = Turn(speaker=Turn.Speaker.CANDIDATE, text=text, question_id=question_id_of(conversation),
                       transport=transport, confidence=confidence)
         history = [*transcript_of(conversation.pk), EngineTurn(role="candidate", text=text)]

@@ -17,7 +17,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -43,12 +43,17 @@ class PreparedTurn:
     history: list[EngineTurn]  # the conversation as the client sees it
     covered: int  # the conversation's length in stored turns once the client's new turns are in: the reply's index
     replay: str = ""  # the stored reply to this very history (a retried request), if any
+    stored_count: int = 0  # turns stored when it was read
+    new: list[EngineTurn] = field(default_factory=list)  # the client's turns we do not have yet
+    revised: dict[int, str] = field(default_factory=dict)  # stored index -> the client's newer candidate text
 
 
 def turn_prepare(conversation: Conversation, history: list[EngineTurn]) -> PreparedTurn:
+    """One read (the stored turns; the conversation is the caller's, read with its transport record)."""
     plan = services.ensure_plan(conversation)
     stored = services.transcript_of(conversation.pk)
-    covered = align(stored, history).covered
+    alignment = align(stored, history)
+    covered = alignment.covered
     replay = stored[covered].text if covered < len(stored) and stored[covered].role == "interviewer" else ""
     return PreparedTurn(
         conversation=conversation,
@@ -58,6 +63,9 @@ def turn_prepare(conversation: Conversation, history: list[EngineTurn]) -> Prepa
         history=history,
         covered=covered,
         replay=replay,
+        stored_count=len(stored),
+        new=alignment.new,
+        revised=alignment.revised,
     )
 
 
@@ -126,7 +134,6 @@ class StreamingTurn:
         said: list[str] = []
         result: TurnResult | None = None
         closing = self.closing
-        pending: asyncio.Future | None = None
         try:
             if closing:
                 text = engine.closing(prepared.ctx, closing)
@@ -142,8 +149,6 @@ class StreamingTurn:
                                 continue
                             said.append(event.text)
                             yield event.text
-                            if pending is None:
-                                pending = self._store_history()
                 except AIError as exc:
                     # Mid-stream (or before it, after the provider's own retries): close gracefully in the
                     # same stream rather than leave the candidate in silence; the conversation fails.
@@ -154,28 +159,29 @@ class StreamingTurn:
                     yield text
         finally:
             # shield: the server cancels this task when the client hangs up; what was said must be stored.
-            await asyncio.shield(self._finish(pending or self._store_history(), "".join(said).strip(), result, closing))
+            await asyncio.shield(self._finish("".join(said).strip(), result, closing))
 
-    def _store_history(self) -> asyncio.Future:
-        record = db_call(history_record)
-        return asyncio.ensure_future(
-            record(conversation_id=self.conversation_id, history=self.prepared.history, transport=self.transport,
-                   confidences=self.confidences)
-        )
-
-    async def _finish(self, pending: asyncio.Future, text: str, result: TurnResult | None, closing: str | None) -> None:
+    async def _finish(self, text: str, result: TurnResult | None, closing: str | None) -> None:
         try:
-            index = await pending
-            if text and await db_call(self._store_reply)(index, text, result, closing) and self.on_finished:
+            if await db_call(self.store)(text, result, closing) and self.on_finished:
                 self.on_finished(text)
         except DatabaseError:
             # The words are out already; failing here would only cut the stream. The transport may bring
             # the turns back later (VAPI's end-of-call report does).
             logger.exception("conversation %s: could not store the turn", self.conversation_id)
 
-    def _store_reply(self, index: int, text: str, result: TurnResult | None, closing: str | None) -> bool:
-        """Store the reply; True when it ended the conversation."""
+    def store(self, text: str, result: TurnResult | None, closing: str | None) -> bool:
+        """After the reply: the client's new turns and the reply, in one compare-and-set transaction.
+        True when the reply ended the conversation.
+
+        A twin of this request (the client retried while this one streamed) that stored first wins; this
+        one then only makes sure the client's turns are in (history_record) and stores no second reply."""
         prepared = self.prepared
+        if not text:
+            if prepared.new or prepared.revised:
+                history_record(conversation_id=self.conversation_id, history=prepared.history,
+                               transport=self.transport, confidences=self.confidences)
+            return False
         fields: dict = {}
         if result is not None:
             state, question_id, follow_up = result.state, result.question_id, result.is_follow_up
@@ -195,13 +201,23 @@ class StreamingTurn:
             fields = services.finish_fields(finished, prepared.history)
         reply = Turn(speaker=Turn.Speaker.INTERVIEWER, text=text, question_id=question_id or "",
                      is_follow_up=follow_up, transport=self.transport)
+        question = services.question_id_of(prepared.conversation)
+        answers = [
+            Turn(speaker=turn.role, text=turn.text, transport=self.transport,
+                 question_id=question if turn.role == "candidate" else "",
+                 confidence=confidence_of(turn.text, self.confidences) if turn.role == "candidate" else None)
+            for turn in prepared.new
+        ]
         conversation = prepared.conversation
-        conversation.turn_count = index
-        if not fields.get("status") and conversation.status == Conversation.Status.CREATED:
-            fields.update(status=Conversation.Status.IN_PROGRESS)
-        stored = services.commit_turns(conversation, [reply], state, announce=(reply, None), **fields)
+        conversation.turn_count = prepared.stored_count
+        stored = services.commit_turns(
+            conversation, [*answers, reply], state,
+            announce=(reply, next((a for a in reversed(answers) if a.speaker == Turn.Speaker.CANDIDATE), None)),
+            revised=prepared.revised, start=True, **fields,
+        )
         if not stored:
-            logger.info("conversation %s: reply %s was already stored by a concurrent request",
-                        self.conversation_id, index)
+            logger.info("conversation %s: a concurrent request stored this turn first", self.conversation_id)
+            history_record(conversation_id=self.conversation_id, history=prepared.history, transport=self.transport,
+                           confidences=self.confidences)
             return False
         return fields.get("status") in (Conversation.Status.ENDED, Conversation.Status.FAILED)
