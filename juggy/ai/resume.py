@@ -10,12 +10,16 @@ Dates are "YYYY-MM" or "YYYY"; ``is_current`` marks an entry that runs to the pr
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 import jsonschema
 
+from juggy.ai.errors import ProviderError
 from juggy.ai.heuristics.lexicon import compiled as lexicon_terms
+
+log = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 30_000
 MAX_SKILLS = 60
@@ -97,21 +101,51 @@ SYSTEM_PROMPT = (
 )
 
 
-def structure_resume(text: str) -> dict[str, Any]:
-    """The structured resume for ``text``; raises juggy.ai.errors.ProviderError if the model fails."""
+def structure_resume(text: str, *, retry_transient: bool = False) -> dict[str, Any]:
+    """The structured resume for ``text``, always matching RESUME_SCHEMA.
+
+    With the openai provider the model structures the text under the schema. If the model fails (a
+    provider error, output that does not validate) the built-in parser's result is returned instead,
+    and also when the model returns an empty resume where the built-in parser finds facts: structuring
+    never ends with nothing when the text has something. With ``retry_transient`` a transient provider
+    error (rate limit, timeout) is raised instead, for the caller to try the model again later."""
     from juggy.ai.providers import get_llm_provider
 
     provider = get_llm_provider("analysis")
-    if provider.name == "openai":
-        messages = [
-            {"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": text[:MAX_INPUT_CHARS]},
-        ]
-        result = provider.complete_json(messages, schema=RESUME_SCHEMA, name="resume")
-    else:
+    if provider.name != "openai":
         result = parse_resume(text)
-    jsonschema.validate(result, RESUME_SCHEMA)
+        jsonschema.validate(result, RESUME_SCHEMA)
+        return result
+    messages = [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": text[:MAX_INPUT_CHARS]},
+    ]
+    try:
+        result = provider.complete_json(messages, schema=RESUME_SCHEMA, name="resume")
+        jsonschema.validate(result, RESUME_SCHEMA)
+    except ProviderError as exc:
+        if exc.transient and retry_transient:
+            raise
+        log.warning("resume structuring by the model failed (%s); the built-in parser structures it", exc.message)
+        return parse_resume(text)
+    except jsonschema.ValidationError as exc:
+        log.warning("the model's resume does not match the schema (%s); the built-in parser structures it", exc.message)
+        return parse_resume(text)
+    if _fact_count(result) == 0:
+        builtin = parse_resume(text)
+        if _fact_count(builtin):
+            log.warning("the model returned an empty resume; the built-in parser's is kept")
+            return builtin
     return result
+
+
+def _fact_count(resume: dict[str, Any]) -> int:
+    contact = resume.get("contact") or {}
+    return (
+        sum(bool(resume.get(k)) for k in ("name", "headline", "summary"))
+        + sum(bool(v) for v in contact.values())
+        + sum(len(resume.get(k) or []) for k in ("links", "skills", "experience", "education", "certifications", "languages"))
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -122,27 +156,39 @@ SECTION_ALIASES: dict[str, tuple[str, ...]] = {
     "summary": (
         "summary", "professional summary", "career summary", "executive summary", "profile",
         "professional profile", "personal profile", "about", "about me", "objective", "career objective",
-        "personal statement", "overview",
+        "personal statement", "overview", "profil", "kurzprofil", "über mich", "berufsprofil",
     ),
     "experience": (
         "experience", "work experience", "professional experience", "relevant experience", "employment",
         "employment history", "work history", "career history", "professional background", "career",
-        "positions held",
+        "positions held", "previous experience", "previous employment", "previous roles", "current position",
+        "current role", "current employment", "employment history", "professional history", "berufserfahrung",
+        "berufliche erfahrung", "beruflicher werdegang", "berufspraxis", "werdegang", "experience professionnelle",
+        "expérience professionnelle", "experiencia laboral", "experiencia profesional",
     ),
-    "education": ("education", "academic background", "education and training", "academic qualifications", "studies"),
+    "education": (
+        "education", "academic background", "education and training", "academic qualifications", "studies",
+        "qualifications", "ausbildung", "bildung", "bildungsweg", "studium", "formation", "formación", "educación",
+    ),
     "skills": (
         "skills", "technical skills", "core skills", "key skills", "skills and tools", "core competencies",
         "competencies", "areas of expertise", "expertise", "technologies", "tech stack", "tools",
-        "skills and abilities", "skills and technologies", "technical proficiencies",
+        "skills and abilities", "skills and technologies", "technical proficiencies", "areas of interest",
+        "strengths", "key strengths", "skills and tools", "skills and expertise", "kenntnisse", "fachkenntnisse",
+        "fähigkeiten", "kompetenzen", "it kenntnisse", "compétences", "habilidades", "competencias",
     ),
     "certifications": (
         "certifications", "certificates", "certification", "licenses", "licences",
         "licenses and certifications", "licences and certifications", "certifications and licenses",
-        "certifications and licences", "accreditations", "courses and certifications",
+        "certifications and licences", "accreditations", "courses and certifications", "zertifikate",
+        "zertifizierungen", "weiterbildung",
     ),
-    "languages": ("languages", "language skills", "spoken languages"),
+    "languages": ("languages", "language skills", "spoken languages", "sprachen", "sprachkenntnisse", "langues", "idiomas"),
     "links": ("links", "online profiles", "profiles"),
-    "contact": ("contact", "contact information", "contact details", "personal details", "personal information"),
+    "contact": (
+        "contact", "contact information", "contact details", "personal details", "personal information", "kontakt",
+        "persönliche daten",
+    ),
     # Sections we do not structure still end the section before them.
     "other": (
         "projects", "personal projects", "side projects", "awards", "honors", "honours", "awards and honors",
@@ -157,13 +203,88 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE_RE = re.compile(r"(?<![\w/])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s.-]{5,}\d(?![\w/])")
 URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s|,;<>()]+|(?<![@\w.])(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|"
-    r"dribbble\.com|medium\.com|stackoverflow\.com)/[^\s|,;<>()]+",
+    r"dribbble\.com|medium\.com|stackoverflow\.com|orcid\.org|scholar\.google\.com|kaggle\.com|huggingface\.co|"
+    r"x\.com|twitter\.com)/[^\s|,;<>()]+|(?<![@\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:dev|design|io|me|page|"
+    r"site|xyz|tech|codes)\b(?:/[^\s|,;<>()]*)?",
     re.IGNORECASE,
 )
+_PLACE_WORD = r"(?:[^\W\d_][\w.'-]*|de|da|del|di|do|am|an|der|upon|on|the|la|le)"
 LOCATION_RE = re.compile(
-    r"^(?:[A-Z][A-Za-zÀ-ÿ.'-]+(?:\s+[A-Z][A-Za-zÀ-ÿ.'-]+){0,3}),\s*(?:[A-Z]{2}|[A-Z][A-Za-zÀ-ÿ.'-]+(?:\s+[A-Z][A-Za-zÀ-ÿ.'-]+){0,2})$"
+    rf"^(?:[^\W\d_a-zß][\w.'-]*(?:\s+{_PLACE_WORD}){{0,3}}),\s*(?:[A-Z]{{2,3}}|[^\W\d_a-zß][\w.'-]*(?:\s+{_PLACE_WORD}){{0,2}})$"
+)
+# Country names (and their ISO region, for phone numbers) that make "City, Country" or "Country" a place.
+COUNTRIES = {
+    "usa": "US", "us": "US", "united states": "US", "uk": "GB", "united kingdom": "GB", "england": "GB",
+    "scotland": "GB", "wales": "GB", "ireland": "IE", "germany": "DE", "deutschland": "DE", "austria": "AT",
+    "österreich": "AT", "switzerland": "CH", "schweiz": "CH", "france": "FR", "spain": "ES", "españa": "ES",
+    "italy": "IT", "portugal": "PT", "netherlands": "NL", "belgium": "BE", "denmark": "DK", "sweden": "SE",
+    "norway": "NO", "finland": "FI", "poland": "PL", "polska": "PL", "czech republic": "CZ", "czechia": "CZ",
+    "hungary": "HU", "romania": "RO", "greece": "GR", "turkey": "TR", "israel": "IL", "india": "IN",
+    "pakistan": "PK", "china": "CN", "japan": "JP", "south korea": "KR", "korea": "KR", "singapore": "SG",
+    "malaysia": "MY", "indonesia": "ID", "philippines": "PH", "vietnam": "VN", "thailand": "TH",
+    "australia": "AU", "new zealand": "NZ", "canada": "CA", "mexico": "MX", "brazil": "BR", "argentina": "AR",
+    "chile": "CL", "colombia": "CO", "nigeria": "NG", "kenya": "KE", "ghana": "GH", "egypt": "EG",
+    "south africa": "ZA", "morocco": "MA", "uae": "AE", "united arab emirates": "AE", "saudi arabia": "SA",
+    "ukraine": "UA", "russia": "RU", "hong kong": "HK", "taiwan": "TW", "luxembourg": "LU", "estonia": "EE",
+}
+US_STATES = frozenset(
+    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC"]
+)
+# Single-word places that stand alone on resumes (city states and the largest cities).
+CITIES = frozenset(
+    ["singapore", "london", "paris", "berlin", "munich", "münchen", "vienna", "wien", "zurich", "zürich", "hamburg", "frankfurt", "cologne", "köln", "amsterdam", "rotterdam", "brussels", "copenhagen", "stockholm", "oslo", "helsinki", "dublin", "madrid", "barcelona", "lisbon", "rome", "milan", "warsaw", "prague", "budapest", "bucharest", "athens", "istanbul", "lagos", "nairobi", "cairo", "johannesburg", "dubai", "mumbai", "bangalore", "bengaluru", "delhi", "tokyo", "seoul", "beijing", "shanghai", "sydney", "melbourne", "toronto", "vancouver", "montreal", "seattle", "chicago", "boston", "austin", "denver", "remote", "walldorf", "stuttgart", "düsseldorf", "leipzig", "dresden", "hannover", "nürnberg", "bremen", "graz", "linz", "salzburg", "basel", "geneva", "genf", "bern", "lyon", "marseille", "toulouse", "edinburgh", "manchester", "glasgow", "cambridge", "oxford"]
 )
 REMOTE_RE = re.compile(r"^(?:remote|hybrid|on-?site)(?:\s*[(/-].*)?$", re.IGNORECASE)
+
+
+def is_location(text: str) -> bool:
+    """"Seattle, WA", "Łódź, Poland", "München, Deutschland", "Singapore", "Remote"; not "Acme, Inc"."""
+    text = text.strip(" ,")
+    if not text or len(text) > 60 or any(ch.isdigit() for ch in text):
+        return False
+    if REMOTE_RE.match(text) or text.lower() in COUNTRIES or text.lower() in CITIES:
+        return True
+    if not LOCATION_RE.match(text) or COMPANY_WORDS.search(text) or TITLE_WORDS.search(text):
+        return False
+    last = text.rsplit(",", 1)[1].strip()
+    first = text.split(",", 1)[0].strip()
+    return last in US_STATES or last.lower() in COUNTRIES or first.lower() in CITIES or last.lower() in CITIES
+
+
+# The region of a city's phone numbers, for numbers written without a country code.
+CITY_REGIONS = {
+    **dict.fromkeys(["berlin", "munich", "münchen", "hamburg", "frankfurt", "cologne", "köln", "stuttgart", "düsseldorf", "leipzig", "dresden", "hannover", "nürnberg", "bremen", "walldorf"], "DE"),
+    **dict.fromkeys(["vienna", "wien", "graz", "linz", "salzburg"], "AT"),
+    **dict.fromkeys(["zurich", "zürich", "basel", "geneva", "genf", "bern"], "CH"),
+    **dict.fromkeys(["london", "manchester", "edinburgh", "glasgow", "cambridge", "oxford"], "GB"),
+    **dict.fromkeys(["paris", "lyon", "marseille", "toulouse"], "FR"),
+    **dict.fromkeys(["madrid", "barcelona"], "ES"),
+    "singapore": "SG", "dublin": "IE", "amsterdam": "NL", "warsaw": "PL", "copenhagen": "DK", "lagos": "NG",
+}
+_ADDRESS_PLACE_RES = (
+    re.compile(r"(?P<place>[A-Z][\w .'-]+,\s*[A-Z]{2})\s+\d{5}(?:-\d{4})?\b"),  # "Boston, MA 02116"
+    re.compile(r"\b\d{4,5}\s+(?P<place>[^\W\d_][\w .'-]+?)\s*(?:,|$)"),  # "10827 Berlin"
+)
+
+
+def address_place(text: str) -> str | None:
+    """The town of a postal address line: "Boston, MA" of "221 Baker St, Boston, MA 02116"."""
+    for pattern in _ADDRESS_PLACE_RES:
+        match = pattern.search(text)
+        if match:
+            place = match.group("place").strip()
+            return place.rsplit(",", 2)[-2].strip() + "," + place.rsplit(",", 1)[1] if place.count(",") > 1 else place
+    return None
+
+
+def split_location(text: str) -> tuple[str, str | None]:
+    """("Criteo", "Paris, France") from "Criteo, Paris, France": the longest trailing place after a comma."""
+    pieces = [p.strip() for p in text.split(",")]
+    for k in range(1, len(pieces)):
+        tail = ", ".join(pieces[k:])
+        if is_location(tail):
+            return ", ".join(pieces[:k]), tail
+    return text, None
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -178,12 +299,15 @@ _DATE = (
     rf"(?:{_MONTH_NAME}\s*,?\s*(?:\d{{4}}|'\d{{2}})|{_SEASON}\s+\d{{4}}|\d{{1,2}}[/.]\d{{4}}|\d{{4}}[/.-]\d{{1,2}}(?!\d)|"
     r"(?:19|20)\d{2})"
 )
-_PRESENT = r"(?:present|current|currently|now|today|ongoing|to date|date)"
+_PRESENT = (
+    r"(?:present|current|currently|now|today|ongoing|to date|date|heute|bis heute|aktuell|laufend|"
+    r"aujourd'hui|actuel|présent|actualidad|presente|oggi)"
+)
 DATE_RANGE_RE = re.compile(
     rf"\(?(?P<start>{_DATE})\s*(?:-|\u2013|\u2014|~|to|until|till|through|thru)\s*(?P<end>{_DATE}|{_PRESENT})\)?",
     re.IGNORECASE,
 )
-SINCE_RE = re.compile(rf"\(?(?:since|from)\s+(?P<start>{_DATE})\)?", re.IGNORECASE)
+SINCE_RE = re.compile(rf"\(?(?:since|from|seit|depuis|desde)\s+(?P<start>{_DATE})\)?", re.IGNORECASE)
 SINGLE_DATE_RE = re.compile(rf"\(?(?:(?:expected|graduated|graduation|completed)\s*:?\s*)?(?P<date>{_DATE})\)?", re.IGNORECASE)
 PRESENT_RE = re.compile(rf"^{_PRESENT}$", re.IGNORECASE)
 
@@ -193,23 +317,27 @@ TITLE_WORDS = re.compile(
     r"administrator|executive|representative|teacher|lecturer|professor|accountant|owner|founder|co-founder|"
     r"president|vp|cto|ceo|cfo|coo|partner|advisor|adviser|strategist|writer|editor|technician|agent|"
     r"supervisor|trainee|apprentice|fellow|principal|staff|senior|junior|sre|devops|recruiter|marketer|"
-    r"product|clerk|therapist|pharmacist|physician|midwife|paramedic|carer|tutor|instructor|volunteer)\b",
+    r"product|clerk|therapist|pharmacist|physician|midwife|paramedic|carer|tutor|instructor|volunteer|"
+    r"postdoc|postdoctoral|\w*(?:entwickler|manager|berater|leiter|ingenieur|referent|assistent|architekt|"
+    r"praktikant|werkstudent|sachbearbeiter|mitarbeiter|kaufmann|kauffrau))\b",
     re.IGNORECASE,
 )
 COMPANY_WORDS = re.compile(
     r"\b(?:inc|ltd|llc|llp|plc|gmbh|ag|sa|bv|corp|corporation|co|company|group|holdings|technologies|"
-    r"labs|bank|hospital|clinic|nhs|trust|agency|studio|studios|ventures|consulting|foundation|institute|"
+    r"labs|bank|hospital|clinic|nhs|trust|agency|studio|studios|ventures|consulting|foundation|institute|se|kg|"
+    r"oy|nv|pty|srl|spa|sarl|sas|gmbh & co|ug|e\.v|szpital|klinikum|krankenhaus|"
     r"university|college|council|ministry)\b\.?",
     re.IGNORECASE,
 )
 INSTITUTION_WORDS = re.compile(
-    r"\b(?:university|universit[äéà]t?|college|school|institute|academy|polytechnic|conservatory|"
-    r"hochschule|école|ecole|universidad|politecnico|iit|mit)\b",
+    r"\b(?:\w*universit\w*|college|school|institute|academy|polytechnic|conservatory|\w*hochschule|école|ecole|"
+    r"universidad|politecnico|polytechnique|iit|mit|akademie|gymnasium)\b",
     re.IGNORECASE,
 )
 DEGREE_RE = re.compile(
     r"\b(?:bachelor(?:'s)?|master(?:'s)?|doctor(?:ate)?|ph\.?\s?d\.?|mba|b\.?\s?sc?\.?|m\.?\s?sc?\.?|b\.?a\.?|"
     r"m\.?a\.?|b\.?eng\.?|m\.?eng\.?|b\.?tech|m\.?tech|ll\.?b|ll\.?m|m\.?d\.?|associate(?:'s)?|diploma|"
+    r"b\.?com|m\.?com|b\.?ed|m\.?ed|m\.?phil|d\.?phil|bba|diplom|magister|licence|licenciatura|staatsexamen|"
     r"certificate|a-levels?|gcses?|high school diploma|baccalaureate|abitur|hnd|bsn|msn)(?![\w])",
     re.IGNORECASE,
 )
@@ -227,7 +355,8 @@ PROFICIENCY_RE = re.compile(
     r"\b(?:native(?: speaker)?|mother tongue|bilingual|fluent|full professional(?: proficiency)?|"
     r"professional working(?: proficiency)?|working proficiency|professional|proficient|advanced|"
     r"upper[- ]intermediate|intermediate|conversational|elementary|basic|beginner|limited working(?: proficiency)?|"
-    r"[abc][12])\b",
+    r"[abc][12]|muttersprache|fließend|verhandlungssicher|grundkenntnisse|gut|sehr gut|langue maternelle|"
+    r"courant|nativo|nativa)\b",
     re.IGNORECASE,
 )
 _SPLIT_PARTS_RE = re.compile(r"\s+[|•·\u2013\u2014]\s+|\s+-\s+|\s*\|\s*|\t+|\s{3,}")
@@ -248,8 +377,9 @@ def parse_resume(text: str) -> dict[str, Any]:
         "headline": headline,
         "summary": summary,
         "contact": {
-            "email": _first(EMAIL_RE, contact_lines) or _first(EMAIL_RE, lines),
-            "phone": _phone(contact_lines) or _phone(lines[:15]),
+            # A referee's email (in "References") is not the candidate's.
+            "email": _first(EMAIL_RE, contact_lines) or _first(EMAIL_RE, _outside_other(header, sections)),
+            "phone": normalise_phone(_phone(contact_lines) or _phone(lines[:15]), _location(contact_lines)),
             "location": _location(contact_lines),
         },
         "links": links,
@@ -258,7 +388,7 @@ def parse_resume(text: str) -> dict[str, Any]:
         "education": [
             _education_entry(block) for block in _entries(sections.get("education", []), single_dates=True)
         ],
-        "certifications": [_certification(item) for item in _items(sections.get("certifications", []))],
+        "certifications": [_certification(item) for item in _certification_items(sections.get("certifications", []))],
         "languages": _languages(sections.get("languages", [])),
     }
     result["experience"] = [e for e in result["experience"] if e["title"] or e["company"]]
@@ -274,7 +404,7 @@ def heading_of(line: str) -> str | None:
     """The section a line heads, or None. Headings are short lines such as "WORK EXPERIENCE" or "Skills:"."""
     if not line or len(line) > 50 or BULLET_RE.match(line):
         return None
-    key = re.sub(r"[^a-z& ]", "", line.lower().replace("&", " and ")).strip()
+    key = re.sub(r"[^\w ]|\d|_", "", line.lower().replace("&", " and ").replace("-", " ")).strip()
     key = re.sub(r"\s+", " ", key)
     return _HEADING_LOOKUP.get(key)
 
@@ -294,7 +424,10 @@ def _split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
             # "Skills: Python, SQL" is a heading and its content on one line.
             head, _, rest = line.partition(":")
             # Inside skills, "Languages: Python, Go" is a category of skills, not the languages section.
-            if head.strip().lower() not in _NOT_INLINE and rest.strip() and current is not sections.get("skills"):
+            in_skills = current is sections.get("skills")
+            if head.strip().lower() not in _NOT_INLINE and rest.strip() and (
+                not in_skills or (heading_of(head.strip()) == "languages" and _is_spoken(rest))
+            ):
                 section, inline = heading_of(head.strip()), rest.strip()
         if section is None:
             current.append(line)
@@ -303,6 +436,10 @@ def _split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
         if inline:
             current.append(inline)
     return _trim(header), {k: _trim(v) for k, v in sections.items()}
+
+
+def _outside_other(header: list[str], sections: dict[str, list[str]]) -> list[str]:
+    return header + [line for key, lines in sections.items() if key != "other" for line in lines]
 
 
 def _trim(lines: list[str]) -> list[str]:
@@ -359,6 +496,27 @@ def _phone(lines: list[str]) -> str | None:
     return None
 
 
+def normalise_phone(raw: str | None, location: str | None) -> str | None:
+    """The phone in international format ("+1 206-555-0143"), its region taken from the resume's location
+    when the number has no country code; as written when phonenumbers cannot read it."""
+    if not raw:
+        return None
+    import phonenumbers
+
+    region = None
+    if location:
+        last = location.rsplit(",", 1)[-1].strip()
+        region = "US" if last in US_STATES else COUNTRIES.get(last.lower())
+        region = region or COUNTRIES.get(location.strip().lower()) or CITY_REGIONS.get(location.split(",")[0].strip().lower())
+    try:
+        number = phonenumbers.parse(raw, None if raw.lstrip().startswith("+") else region or "US")
+    except phonenumbers.NumberParseException:
+        return raw
+    if not phonenumbers.is_possible_number(number):
+        return raw
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def _segments(line: str) -> list[str]:
     return [s.strip() for s in re.split(r"\s*[|•·]\s*|\s{2,}|\t", line) if s.strip()]
 
@@ -369,21 +527,36 @@ def _is_contact_line(line: str) -> bool:
 
 def _location(lines: list[str]) -> str | None:
     for line in lines:
+        if EMAIL_RE.search(line) is None and (place := address_place(line)):
+            return place
         for segment in _segments(line):
             segment = re.sub(r"^(?:location|address|based in)\s*:?\s*", "", segment, flags=re.IGNORECASE)
             if EMAIL_RE.search(segment) or URL_RE.search(segment):
                 continue
-            if LOCATION_RE.match(segment) or REMOTE_RE.match(segment):
+            if is_location(segment):
                 return segment
     return None
 
 
+_NOT_A_NAME_RE = re.compile(
+    r"^(?:last updated|updated|as of|curriculum vitae|cv|resume|résumé|lebenslauf|page \d)\b", re.IGNORECASE
+)
+_POST_NOMINALS_RE = re.compile(r",?\s+(?:RN|PhD|Ph\.D\.|MBA|MD|CPA|PE|MSc|BSc|MA|BA|Dr\.?)$")
+
+
 def _name_and_headline(header: list[str]) -> tuple[str | None, str | None]:
-    candidates = [line for line in header if line and not _is_contact_line(line) and not _location([line])]
+    # A "Last updated" line, a "CURRICULUM VITAE" title or a street address is never the name.
+    candidates = [
+        line
+        for line in header
+        if line and not _is_contact_line(line) and not _location([line]) and not _NOT_A_NAME_RE.match(line)
+        and not address_place(line)
+    ]
     name = None
     rest = candidates
     if candidates:
         first = re.sub(r"^name\s*:\s*", "", candidates[0], flags=re.IGNORECASE)
+        first = _POST_NOMINALS_RE.sub("", first)
         words = first.split()
         if 1 < len(words) <= 5 and not any(ch.isdigit() for ch in first) and not TITLE_WORDS.search(first):
             name, rest = (first.title() if first.isupper() else first), candidates[1:]
@@ -423,11 +596,18 @@ def _skills(lines: list[str], text: str) -> list[str]:
         category = _CATEGORY_RE.match(line)
         if category:
             line = category.group("items")
+        else:
+            # A table row "Core | Java, Kotlin": the first cell labels the list in the second.
+            head, sep, rest = line.partition(" | ")
+            if sep and "," not in head and len(head.split()) <= 3 and "," in rest:
+                line = rest
         for item in _LIST_SPLIT_RE.split(line):
             item = re.sub(r"\s*\((?:[^)]*)\)$", "", item).strip(" .")  # "Python (5 years)" -> "Python"
             if item and len(item.split()) <= 5 and len(item) <= 40:
                 found.append(item)
-    # Lexicon terms anywhere in the resume: a skill named in a bullet counts even without a skills section.
+    if found:
+        return _unique(found)
+    # No skills section: the lexicon's named skills found anywhere in the resume stand in for one.
     hits = []
     for field, term, pattern in lexicon_terms():
         # Single lower-case lexicon words ("backend", "latency") are topics, not skills to list.
@@ -436,9 +616,12 @@ def _skills(lines: list[str], text: str) -> list[str]:
         match = pattern.search(text)
         if match:
             hits.append((match.start(), term))
-    found.extend(term for _, term in sorted(hits))
+    return _unique(term for _, term in sorted(hits))
+
+
+def _unique(skills) -> list[str]:
     unique: dict[str, str] = {}
-    for skill in found:
+    for skill in skills:
         unique.setdefault(skill.lower(), skill)
     return list(unique.values())[:MAX_SKILLS]
 
@@ -517,6 +700,8 @@ def _entries(lines: list[str], *, single_dates: bool = False) -> list[list[str]]
     starts: list[int] = []
     floor = 0
     for i in dated:
+        if single_dates and starts and floor < i and _completes_education(content[floor - 1], content[floor]):
+            floor += 1  # "Institution | 2016" over "BSc in Physics": the degree line ends that entry
         start = i
         # Plain lines right above the dated line belong to its header ("Company" / "Title  2019-2021"):
         # up to two, or one when the dated line names something itself.
@@ -533,6 +718,10 @@ def _entries(lines: list[str], *, single_dates: bool = False) -> list[list[str]]
         if block:
             blocks.append(block)
     return blocks
+
+
+def _completes_education(dated: str, line: str) -> bool:
+    return bool(line) and bool(DEGREE_RE.search(line)) != bool(DEGREE_RE.search(dated))
 
 
 def _is_header_candidate(line: str) -> bool:
@@ -567,34 +756,45 @@ def _split_header(block: list[str]) -> tuple[list[str], list[str], tuple[str | N
 
 
 def _title_company(parts: list[str]) -> tuple[str | None, str | None, str | None]:
+    """Title, company and location from an entry's header parts, whatever their order: "Title, Company,
+    City", "Company | Title", "Title at Company", a company line over a title line."""
     location = None
-    rest = []
+    pieces: list[str] = []
     for part in parts:
-        if location is None and (REMOTE_RE.match(part) or (LOCATION_RE.match(part) and not TITLE_WORDS.search(part))):
+        if location is None and is_location(part):
             location = part
+            continue
+        at = re.match(r"^(?P<title>.+?)\s+(?:at|@|bei|chez)\s+(?P<company>[A-Z0-9].+)$", part)
+        if at and TITLE_WORDS.search(at.group("title")):
+            part_pieces = [at.group("title"), at.group("company")]
         else:
-            rest.append(part)
-    if len(rest) == 1:
-        one = rest[0]
-        at = re.match(r"^(?P<title>.+?)\s+(?:at|@)\s+(?P<company>.+)$", one)
-        if at:
-            return at.group("title"), at.group("company"), location
-        if ", " in one:
-            head, _, tail = one.partition(", ")
-            if LOCATION_RE.match(tail) and location is None and not TITLE_WORDS.search(tail):
-                return (head, None, tail) if TITLE_WORDS.search(head) else (None, head, tail)
-            rest = [head, tail]
-        else:
-            return (one, None, location) if TITLE_WORDS.search(one) and not COMPANY_WORDS.search(one) else (None, one, location)
-    title = next((p for p in rest if TITLE_WORDS.search(p) and not COMPANY_WORDS.search(p)), None)
-    company = next((p for p in rest if p is not title and COMPANY_WORDS.search(p)), None)
-    leftovers = [p for p in rest if p is not title and p is not company]
+            part_pieces = [part]
+        for piece in part_pieces:
+            rest, place = split_location(piece) if location is None else (piece, None)
+            if place:
+                location = place
+            # "Title, Company" on one line; a company's own comma ("Acme, Inc.") stays.
+            chunks = [c.strip() for c in re.split(r",\s+(?!(?:inc|ltd|llc|gmbh|ag|plc|co)\b\.?)", rest, flags=re.IGNORECASE)]
+            pieces.extend(c for c in chunks if c)
+    pieces = [p for p in pieces if not re.fullmatch(r"[\W\d]*", p)]
+    title = next((p for p in pieces if TITLE_WORDS.search(p) and not COMPANY_WORDS.search(p)), None)
+    company = next((p for p in pieces if p is not title and COMPANY_WORDS.search(p)), None)
+    leftovers = [p for p in pieces if p is not title and p is not company]
+    if title is None and company is None and len(leftovers) >= 2:
+        # Neither names itself: the common order is "Title, Company"; a "Company | Title" line has the
+        # title words, so it was resolved above.
+        title, company = leftovers.pop(0), leftovers.pop(0)
     if title is None and leftovers:
-        title = leftovers.pop(0) if company is not None else leftovers.pop(1 if len(leftovers) > 1 else 0)
+        title = leftovers.pop(0)
     if company is None and leftovers:
         company = leftovers.pop(0)
-    if location is None and leftovers and LOCATION_RE.match(", ".join(leftovers[:2])):
-        location = ", ".join(leftovers[:2])
+    if title is not None and company is None and len(pieces) == 1 and not TITLE_WORDS.search(title):
+        title, company = None, title
+    if location is None and leftovers and (is_location(leftovers[0]) or len(leftovers[0].split()) <= 3):
+        location = leftovers.pop(0)
+    if company is None and location and "," in location:
+        # "Title - Grab, Singapore": the place took the company with it.
+        company, _, location = location.partition(", ")
     return title, company, location
 
 
@@ -623,18 +823,27 @@ def _education_entry(block: list[str]) -> dict[str, Any]:
                 parts[i] = _clean_rest(part[: match.start()] + " " + part[match.end() :])
                 break
         parts = [p for p in parts if p]
-    if len(parts) == 1 and ", " in parts[0]:
-        parts = [p.strip() for p in parts[0].split(", ")]
-    institution = next((p for p in parts if INSTITUTION_WORDS.search(p)), None)
-    degree = next((p for p in parts if p is not institution and DEGREE_RE.search(p)), None)
-    leftovers = [p for p in parts if p is not institution and p is not degree and not LOCATION_RE.match(p)]
-    if institution is None and leftovers:
-        institution = leftovers.pop(0)
+    pieces: list[str] = []
+    for part in parts:
+        # "Cambridge, MA, USA" is where, never the degree or the institution.
+        rest, _place = split_location(part)
+        if is_location(rest):
+            continue
+        pieces.extend(p.strip() for p in re.split(r",\s+|\s+[-\u2013\u2014]\s+", rest) if p.strip())
+    institution = next((p for p in pieces if INSTITUTION_WORDS.search(p) and not DEGREE_RE.match(p)), None)
+    degree_at = next((i for i, p in enumerate(pieces) if p is not institution and DEGREE_RE.search(p)), None)
+    degree = pieces[degree_at] if degree_at is not None else None
     field = None
     if degree:
-        match = FIELD_OF_STUDY_RE.search(degree) or DEGREE_OF_RE.search(degree)
-        field = match.group("field").strip() if match else None
-    if field is None and degree and leftovers and not DEGREE_RE.search(leftovers[0]):
+        degree, field = _degree_and_field(degree)
+    leftovers = [
+        p for i, p in enumerate(pieces) if p is not institution and i != degree_at and not is_location(p)
+    ]
+    if institution is None and leftovers:
+        institution = leftovers.pop(0)
+    # "Bachelor of Arts, Design": the field follows the degree.
+    follows = degree_at is not None and degree_at + 1 < len(pieces) and leftovers and pieces[degree_at + 1] == leftovers[0]
+    if field is None and degree and follows and not DEGREE_RE.search(leftovers[0]):
         field = leftovers.pop(0)
     return {
         "institution": institution,
@@ -644,6 +853,28 @@ def _education_entry(block: list[str]) -> dict[str, Any]:
         "end_date": end,
         "details": _items(body),
     }
+
+
+def _degree_and_field(text: str) -> tuple[str, str | None]:
+    """("BSc", "Computer Science") from "BSc in Computer Science"; "Bachelor of Nursing" stays whole."""
+    match = re.match(r"^(?P<degree>.+?)\s+(?:in|im|en|of science in|of arts in)\s+(?P<field>[^\W\d_].*)$", text)
+    if match and DEGREE_RE.search(match.group("degree")):
+        return match.group("degree").strip(), match.group("field").strip(" ,")
+    match = re.match(r"^(?P<degree>[A-Z][A-Za-z.]{1,6}(?:\s*\(Hons?\.?\))?)\s+(?P<field>[A-Z][\w&' -]+)$", text)
+    if match and DEGREE_RE.match(match.group("degree")):  # "BSc Computer Science", "BSc (Hons) Nursing"
+        return match.group("degree"), match.group("field").strip()
+    return text.strip(), None
+
+
+def _certification_items(lines: list[str]) -> list[str]:
+    """Items of the certifications section; "Issuer, 2018" on the line under a name belongs to it."""
+    items: list[str] = []
+    for item in _items(lines):
+        if items and re.fullmatch(r"[^,\d]+,\s*(?:19|20)\d{2}", item) and not _has_single_date(items[-1]):
+            items[-1] = f"{items[-1]} \u2013 {item}"
+        else:
+            items.append(item)
+    return items
 
 
 def _certification(item: str) -> dict[str, Any]:
@@ -663,8 +894,25 @@ def _certification(item: str) -> dict[str, Any]:
     return {"name": item.strip(" ,"), "issuer": issuer.strip(" ,") if issuer else None, "date": date}
 
 
+# Language names as resumes in other languages write them, to the English name.
+LANGUAGE_ALIASES = {
+    "deutsch": "German", "englisch": "English", "französisch": "French", "spanisch": "Spanish",
+    "italienisch": "Italian", "polnisch": "Polish", "russisch": "Russian", "türkisch": "Turkish",
+    "niederländisch": "Dutch", "portugiesisch": "Portuguese", "chinesisch": "Chinese", "arabisch": "Arabic",
+    "anglais": "English", "français": "French", "allemand": "German", "espagnol": "Spanish",
+    "inglés": "English", "español": "Spanish", "alemán": "German", "francés": "French",
+}
+
+
+def _language_name(word: str) -> str | None:
+    low = word.lower()
+    if low in LANGUAGE_NAMES:
+        return word.capitalize()
+    return LANGUAGE_ALIASES.get(low)
+
+
 def _is_spoken(line: str) -> bool:
-    return any(word.lower() in LANGUAGE_NAMES for word in re.findall(r"[A-Za-zÀ-ÿ]+", line))
+    return any(_language_name(word) for word in re.findall(r"[^\W\d_]+", line))
 
 
 def _non_spoken(lines: list[str]) -> list[str]:
@@ -677,8 +925,8 @@ def _languages(lines: list[str]) -> list[dict[str, Any]]:
     seen = set()
     for line in lines:
         for item in re.split(r"\s*[,;|•·]\s*", _strip_bullet(line)):
-            words = re.findall(r"[A-Za-zÀ-ÿ]+", item)
-            language = next((w.capitalize() for w in words if w.lower() in LANGUAGE_NAMES), None)
+            words = re.findall(r"[^\W\d_]+", item)
+            language = next((name for name in map(_language_name, words) if name), None)
             if language is None or language in seen:
                 continue
             seen.add(language)

@@ -58,6 +58,7 @@ class JobProfile:
     recent: ResumeHighlight | None
     years: int | None
     extra: list[str] = field(default_factory=list)  # noun phrases outside the lexicon
+    must_haves: list[str] = field(default_factory=list)  # skills the job description requires, in its order
 
 
 def find_skills(text: str) -> list[Skill]:
@@ -83,6 +84,50 @@ def find_skills(text: str) -> list[Skill]:
             else:
                 found[key] = Skill(fld, term, 1, start)
     return sorted(found.values(), key=lambda s: (-s.count, s.position))
+
+
+# A line or sentence that states a requirement or a duty rather than describing the company.
+REQUIREMENT_RE = re.compile(
+    r"\b(?:must|required|requirements?|require[sd]?|need(?:ed|s)?|you have|you bring|you will|you'll|"
+    r"experience (?:with|in|of)|proficien\w*|strong|hands-on|knowledge of|familiar\w*|expert\w*|"
+    r"qualifications?|responsibilit\w*|what you)\b",
+    re.IGNORECASE,
+)
+REQUIREMENT_HEADING_RE = re.compile(
+    r"^\s*(?:requirements|must[- ]haves?|what you(?:'ll)? (?:need|bring)|you have|qualifications|"
+    r"about you|responsibilities|what you(?:'ll)? do|skills)\b",
+    re.IGNORECASE,
+)
+
+
+def _requirable(skill: Skill) -> bool:
+    # Soft skills and single lower-case words ("backend", "latency") are topics, not skills to require.
+    return skill.field != "soft" and not re.fullmatch(r"[a-z-]+", skill.term)
+
+
+def must_haves(job_description: str) -> list[str]:
+    """Lexicon skills the job description requires: named in a requirement or duty sentence, or in the
+    lines under a "Requirements"-like heading; every named skill when the description has no such
+    marker. In the order the description names them."""
+    text = job_description or ""
+    required: list[str] = []
+    under_heading = False
+    for line in text.splitlines():
+        if REQUIREMENT_HEADING_RE.match(line) and len(line.split()) <= 5:
+            under_heading = True
+            continue
+        if not line.strip():
+            continue
+        elif line.rstrip().endswith(":") and not line.lstrip().startswith(("-", "•", "*")):
+            under_heading = bool(REQUIREMENT_HEADING_RE.match(line))
+        for sentence in sentences(line) or [line]:
+            if under_heading or REQUIREMENT_RE.search(sentence):
+                found = sorted(find_skills(sentence), key=lambda s: s.position)
+                required.extend(s.term for s in found if _requirable(s))
+    if not required:
+        required = [s.term for s in sorted(find_skills(text), key=lambda s: s.position) if _requirable(s)]
+    seen: set[str] = set()
+    return [t for t in required if not (t.lower() in seen or seen.add(t.lower()))]
 
 
 def noun_phrases(text: str, *, exclude: set[str] | None = None, limit: int = 8) -> list[str]:
@@ -153,9 +198,9 @@ def _experience(resume: dict) -> list[dict]:
 
 def recent_highlight(ctx: JobContext, job_terms: set[str]) -> ResumeHighlight | None:
     """The most recent position on the resume and its most interview-worthy line."""
-    jobs = _experience(ctx.resume or {})
+    jobs = [j for j in _experience(ctx.resume or {}) if j.get("title") or j.get("company")]
     if jobs:
-        job = jobs[0]  # resumes list the most recent position first
+        job = _most_recent(jobs)
         lines = [normalise_space(str(h)) for h in job.get("highlights") or [] if str(h).strip()]
         best = max(lines, key=lambda line: _highlight_score(line, job_terms), default="")
         return ResumeHighlight(str(job.get("title") or ""), str(job.get("company") or ""), best)
@@ -168,6 +213,21 @@ def recent_highlight(ctx: JobContext, job_terms: set[str]) -> ResumeHighlight | 
     if ctx.current_role:
         return ResumeHighlight(ctx.current_role, ctx.current_company, "")
     return None
+
+
+_ONGOING = {"present", "current", "now", "today", "ongoing"}
+
+
+def _most_recent(jobs: list[dict]) -> dict:
+    """The position the candidate holds now (marked current, or ending "present"), else the latest
+    started one; resumes usually list it first, which breaks ties."""
+    for job in jobs:
+        if job.get("is_current") is True or str(job.get("end_date") or job.get("end") or "").lower() in _ONGOING:
+            return job
+    dated = [(str(j.get("start_date") or j.get("start") or ""), -i) for i, j in enumerate(jobs)]
+    if any(start for start, _ in dated):
+        return jobs[-max(dated)[1]]
+    return jobs[0]
 
 
 def _highlight_score(line: str, job_terms: set[str]) -> float:
@@ -216,4 +276,5 @@ def build_profile(ctx: JobContext) -> JobProfile:
         recent=recent_highlight(ctx, job_lower),
         years=years_of_experience(ctx),
         extra=extra,
+        must_haves=[t for t in must_haves(ctx.job_description) if t.lower() in job_lower] or must_haves(ctx.job_description),
     )

@@ -169,25 +169,71 @@ def _skill_pair(ctx: JobContext, profile: JobProfile, used: list[str]) -> tuple[
     title = ctx.target_role.lower()
     # The assessment area is placed by the caller, and only when it names a skill.
     taken = {u.lower() for u in used} | {ctx.assessment_area.strip().lower()}
+    # The job's must-haves lead: an interview that never asks about them cannot judge the fit.
+    # Of those, the ones the resume lists first: "where you used X" should not presume experience the
+    # candidate never claimed (a must-have they lack is asked as a gap by must_have_question).
+    listed = {r.lower() for r in profile.resume_skills}
+    must = sorted(profile.must_haves, key=lambda m: m.lower() not in listed)
+    ordered = [*must, *(k for k in profile.keywords if k.lower() not in {m.lower() for m in must})]
     terms = [
-        k for k in profile.keywords
+        k for k in ordered
         if len(k) <= 40 and k.lower() not in GENERIC_TERMS and k.lower() not in title and k.lower() not in taken
     ]
     terms = terms or [k for k in profile.keywords if len(k) <= 40] or [field_label(profile.field)]
     return terms[0], terms[1] if len(terms) > 1 else terms[0]
 
 
+def _join(terms: list[str]) -> str:
+    return terms[0] if len(terms) == 1 else f"{', '.join(terms[:-1])} and {terms[-1]}"
+
+
+def must_have_question(ctx: JobContext, profile: JobProfile, asked: str) -> str | None:
+    """One question over the job's must-haves that no earlier question named (at most four), phrased
+    from what the resume shows: skills it lists are asked about as experience, others as a gap."""
+    low = asked.lower()
+    title = ctx.target_role.lower()
+    missing = [
+        m for m in profile.must_haves
+        if m.lower() not in low and m.lower() not in GENERIC_TERMS and m.lower() not in title and len(m) <= 40
+    ][:4]
+    if not missing:
+        return None
+    role = f"the {ctx.target_role} role" if ctx.target_role else "this role"
+    listed = {r.lower() for r in profile.resume_skills}
+    known = [m for m in missing if m.lower() in listed]
+    new = [m for m in missing if m.lower() not in listed]
+    if known and not new:
+        return f"{role[0].upper()}{role[1:]} also needs {_join(known)}, which your resume mentions. Where did you use them, and what did you build with them?"
+    if known:
+        return (
+            f"{role[0].upper()}{role[1:]} also needs {_join(missing)}. Your resume mentions {_join(known)}; "
+            f"what have you done with {_join(new)}, or how would you get up to speed?"
+        )
+    return f"{role[0].upper()}{role[1:]} also needs {_join(new)}. What have you done with {'them' if len(new) > 1 else 'it'}, and at what scale?"
+
+
 def practice_plan(ctx: JobContext, profile: JobProfile) -> list[Question]:
     fld = profile.field if profile.field in TECHNICAL else "general"
     items: list[tuple[str, str]] = [("introduction", introduction(ctx))]
-    items += [("background", text) for text in background(ctx, profile)]
-    kw, kw2 = _skill_pair(ctx, profile, [k for k in profile.shared_skills if k in items[-1][1]])
+    asked_background = background(ctx, profile)
+    items.append(("background", asked_background[0]))
+    skill_question = asked_background[1] if len(asked_background) > 1 else ""
+    kw, kw2 = _skill_pair(ctx, profile, [k for k in profile.shared_skills if skill_question and k in skill_question])
     area = ctx.assessment_area.strip()
     # The assessment area leads only when it names a skill ("Kubernetes"); a broad area ("Backend
     # engineering") reads wrongly in "a piece of work where you used ...".
     if area and area.lower() != kw.lower() and any(s.term.lower() == area.lower() for s in find_skills(area)):
         kw2, kw = kw, area
-    items += [("technical", TECHNICAL[fld][0].format(kw=kw)), ("technical", TECHNICAL[fld][1].format(kw2=kw2))]
+    if skill_question:
+        items.append(("background", skill_question))
+    items.append(("technical", TECHNICAL[fld][0].format(kw=kw)))
+    coverage = must_have_question(ctx, profile, " ".join(text for _, text in items))
+    if coverage:
+        # The job's remaining must-haves take the place of the second one-skill question: the required
+        # skills the resume lists are asked as experience (a background question then), the others as gaps.
+        items.append(("background" if "your resume" in coverage.lower() else "technical", coverage))
+    else:
+        items.append(("technical", TECHNICAL[fld][1].format(kw2=kw2)))
     senior = profile.years is not None and profile.years >= 6
     items.append(("behavioural", LEAD_BEHAVIOURAL if senior else BEHAVIOURAL.get(fld, BEHAVIOURAL["general"])))
     items.append(("situational", SITUATIONAL.get(fld, SITUATIONAL["general"])))
