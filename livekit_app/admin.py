@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.db.models import Count
+from unfold.admin import ModelAdmin, TabularInline
 
 from livekit_app.models import Participant, Room, WebhookDelivery
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(TabularInline):
     model = Participant
     extra = 0
     fields = ["identity", "name", "state", "sid", "joined_at", "left_at"]
@@ -17,7 +18,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(ModelAdmin):
     list_display = ["name", "owner", "state", "participant_count", "created_at", "started_at", "finished_at"]
     list_filter = ["state", "created_at", "started_at"]
     search_fields = ["name", "sid", "owner__username", "owner__email", "participants__identity", "participants__name"]
@@ -36,7 +37,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ModelAdmin):
     list_display = ["event", "room_name", "event_id", "handled", "occurred_at", "received_at"]
     list_filter = ["event", "handled"]
     search_fields = ["event_id", "room_name"]

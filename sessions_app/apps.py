@@ -3,4 +3,5 @@ from django.apps import AppConfig
 
 class SessionsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Interviews"
     name = "sessions_app"

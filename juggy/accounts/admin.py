@@ -2,43 +2,129 @@ import uuid
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from juggy.accounts.models import ApiToken, CreditAccount, LedgerEntry, Membership, Organisation, User
 from juggy.accounts.services import token_create
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin, ModelAdmin):
+    # unfold's forms style the password fields like the rest of the admin.
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
     list_display = ["username", "email", "is_staff", "is_active", "date_joined"]
     search_fields = ["username", "email", "first_name", "last_name"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ModelAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
 
+def _administered(request) -> list:
+    """Organisations the user is an admin of (their members are theirs to manage)."""
+    if not hasattr(request, "_juggy_admin_of"):
+        request._juggy_admin_of = list(Membership.objects.filter(user=request.user, role=Membership.Role.ADMIN)
+                                       .values_list("organisation_id", flat=True))
+    return request._juggy_admin_of
+
+
+class MemberForm(forms.ModelForm):
+    """Organisation admins add an existing account by its username or email (they never browse the
+    user list, which is not theirs to see)."""
+
+    account = forms.CharField(label="Username or email", required=False)
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            account = (data.get("account") or "").strip()
+            user = User.objects.filter(username=account).first() or (
+                User.objects.filter(email__iexact=account).first() if account else None)
+            if user is None:
+                raise forms.ValidationError("No account with that username or email.")
+            if Membership.objects.filter(user=user, organisation=data.get("organisation")).exists():
+                raise forms.ValidationError("Already a member of this organisation.")
+            self.instance.user = user
+        return data
+
+
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ModelAdmin):
+    """Superusers manage every membership; an organisation admin manages their organisations' members
+    (add by username or email, change the role, remove)."""
+
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__email", "organisation__name"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(organisation_id__in=_administered(request))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["form"] = MemberForm
+            kwargs["fields"] = ["organisation", "role"] if obj else ["account", "organisation", "role"]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return [(None, {"fields": ["organisation", "role"] if obj else ["account", "organisation", "role"]})]
+
+    def get_autocomplete_fields(self, request):
+        return self.autocomplete_fields if request.user.is_superuser else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.filter(pk__in=_administered(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _manages(self, request, obj=None) -> bool:
+        if not (request.user.is_active and request.user.is_staff and _administered(request)):
+            return False
+        return obj is None or obj.organisation_id in _administered(request)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._manages(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._manages(request, obj)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) or self._manages(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self._manages(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) or self._manages(request, obj)
+
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ModelAdmin):
     list_display = ["prefix", "user", "name", "is_service", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["is_service", "revoked_at"]
     search_fields = ["prefix", "user__username", "name"]
@@ -63,7 +149,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-class LedgerEntryInline(admin.TabularInline):
+class LedgerEntryInline(TabularInline):
     model = LedgerEntry
     extra = 0
     can_delete = False
@@ -76,7 +162,7 @@ class LedgerEntryInline(admin.TabularInline):
 
 
 @admin.register(CreditAccount)
-class CreditAccountAdmin(admin.ModelAdmin):
+class CreditAccountAdmin(ModelAdmin):
     """Balances are read-only here: they move only through ledger entries (grant below)."""
 
     list_display = ["__str__", "user", "organisation", "balance", "updated_at"]
@@ -102,7 +188,7 @@ class LedgerEntryForm(forms.ModelForm):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ModelAdmin):
     """Append-only: staff add grants or refunds through the credits service; nothing is edited or deleted."""
 
     list_display = ["id", "account", "kind", "amount", "balance_after", "idempotency_key", "created_at"]
@@ -134,3 +220,12 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         entry = operation(account=obj.account, amount=obj.amount, idempotency_key=key, memo=obj.memo or f"by {request.user}")
         obj.pk = entry.pk
         obj._state.adding = False
+
+
+# Groups (Django's permission groups) in the same theme as the rest of the admin.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin, ModelAdmin):
+    pass
