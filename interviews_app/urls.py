@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from interviews_app import views
+from interviews_app import candidate_page, views
 
 urlpatterns = [
     path("interview", views.InterviewCreateView.as_view(), name="interview-create"),
@@ -11,4 +11,6 @@ urlpatterns = [
     path("interview/<uuid:interview_id>/summary", views.InterviewSummaryView.as_view(), name="interview-summary"),
     path("interview/<uuid:interview_id>/end", views.InterviewEndView.as_view(), name="interview-end"),
     path("", include("interviews_app.audio_urls")),
+    # The candidate's page; the pass (jgp_..., URL-safe base64 and ':') is the whole path segment.
+    path("i/<str:candidate_pass>", candidate_page.candidate_page, name="candidate-page"),
 ]

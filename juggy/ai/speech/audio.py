@@ -2,8 +2,11 @@
 
 Uploads are judged by their content, never by their name: miniaudio recognises wav, flac, ogg/vorbis
 and mp3 from the bytes and decodes them to the 16 kHz mono float32 that Whisper wants, so no ffmpeg
-binary is needed. Encoding: wav with the stdlib, mp3 with lameenc, flac/opus/aac/pcm with PyAV
-(libav bundled in its wheel; it is already a dependency of faster-whisper).
+binary is needed. What browsers record (MediaRecorder: webm/opus in Chromium and Firefox, ogg/opus in
+Firefox, mp4/aac in Safari and phones' m4a) is decoded with PyAV (libav in its wheel): the container
+is recognised by its magic bytes, opened with that one demuxer, and only the audio codecs in
+AV_CODECS are decoded, so an upload cannot reach the rest of libav's demuxers and decoders.
+Encoding: wav with the stdlib, mp3 with lameenc, flac/opus/aac/pcm with PyAV.
 """
 
 import io
@@ -30,17 +33,33 @@ _PROBES = (
 )
 
 
+# Browser and phone recordings: (format, content type, libav demuxer, magic-bytes test). Ogg is tried
+# with miniaudio first (vorbis); an Ogg that miniaudio refuses is Opus, Firefox's MediaRecorder default.
+_AV_CONTAINERS = (
+    ("webm", "audio/webm", "matroska", lambda head: head[:4] == b"\x1a\x45\xdf\xa3"),
+    ("ogg", "audio/ogg", "ogg", lambda head: head[:4] == b"OggS"),
+    ("m4a", "audio/mp4", "mp4", lambda head: head[4:8] == b"ftyp"),
+)
+AV_CODECS = frozenset({"opus", "vorbis", "aac", "mp3", "mp3float", "flac", "pcm_s16le", "pcm_f32le"})
+SUPPORTED = "wav, mp3, flac, ogg (vorbis or opus), webm (opus or vorbis), m4a/mp4 (aac)"
+_NOT_AUDIO = f"The file is not decodable audio (supported: {SUPPORTED})."
+
+
 @dataclass(frozen=True)
 class AudioInfo:
-    fmt: str  # wav, flac, ogg or mp3
+    fmt: str  # wav, flac, ogg, mp3, webm or m4a
     content_type: str
     duration: float
     sample_rate: int
     channels: int
 
 
-def probe(data: bytes) -> AudioInfo:
-    """Identify the container from the bytes and read its duration without decoding the samples."""
+def probe(data: bytes, *, max_seconds: float | None = None) -> AudioInfo:
+    """Identify the container from the bytes and measure its duration.
+
+    wav, flac, ogg/vorbis and mp3 have it in their headers. Browser recordings often do not (Chromium's
+    webm has no duration element), so they are decoded to count samples; with `max_seconds` the count
+    stops just past that limit, so an over-long upload costs no more than the limit to refuse."""
     for fmt, content_type, get_info in _PROBES:
         try:
             info = get_info(data)
@@ -49,7 +68,15 @@ def probe(data: bytes) -> AudioInfo:
         if info.num_frames <= 0 or info.sample_rate <= 0:
             continue
         return AudioInfo(fmt, content_type, info.num_frames / info.sample_rate, info.sample_rate, info.nchannels)
-    raise InvalidAudio("The file is not decodable audio (supported: wav, mp3, flac, ogg/vorbis).")
+    fmt, content_type, demuxer = _av_container(data)
+    samples, rate, channels = 0, 0, 1
+    for frame in _av_frames(data, demuxer):
+        samples, rate, channels = samples + frame.samples, frame.sample_rate, len(frame.layout.channels)
+        if max_seconds is not None and samples > max_seconds * rate:
+            break
+    if samples <= 0 or rate <= 0:
+        raise InvalidAudio(_NOT_AUDIO)
+    return AudioInfo(fmt, content_type, samples / rate, rate, channels)
 
 
 def decode_for_whisper(data: bytes) -> np.ndarray:
@@ -58,9 +85,41 @@ def decode_for_whisper(data: bytes) -> np.ndarray:
         decoded = miniaudio.decode(
             data, output_format=miniaudio.SampleFormat.FLOAT32, nchannels=1, sample_rate=WHISPER_SAMPLE_RATE
         )
-    except miniaudio.DecodeError as exc:
-        raise InvalidAudio("The file is not decodable audio (supported: wav, mp3, flac, ogg/vorbis).") from exc
-    return np.frombuffer(decoded.samples, dtype=np.float32)
+    except miniaudio.DecodeError:
+        pass
+    else:
+        return np.frombuffer(decoded.samples, dtype=np.float32)
+    _, _, demuxer = _av_container(data)
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=WHISPER_SAMPLE_RATE)
+    chunks = []
+    try:
+        for frame in _av_frames(data, demuxer):
+            chunks.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))
+        chunks.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
+    except (av.FFmpegError, ValueError) as exc:
+        raise InvalidAudio(_NOT_AUDIO) from exc
+    return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, dtype=np.float32)
+
+
+def _av_container(data: bytes) -> tuple[str, str, str]:
+    for fmt, content_type, demuxer, matches in _AV_CONTAINERS:
+        if matches(data[:12]):
+            return fmt, content_type, demuxer
+    raise InvalidAudio(_NOT_AUDIO)
+
+
+def _av_frames(data: bytes, demuxer: str):
+    """The decoded frames of the first audio stream, opened with one named demuxer and an allowed codec."""
+    try:
+        with av.open(io.BytesIO(data), format=demuxer) as container:
+            if not container.streams.audio:
+                raise InvalidAudio(_NOT_AUDIO)
+            stream = container.streams.audio[0]
+            if stream.codec_context.name not in AV_CODECS:
+                raise InvalidAudio(f"Audio coded as {stream.codec_context.name} is not supported ({SUPPORTED}).")
+            yield from container.decode(stream)
+    except (av.FFmpegError, ValueError, IndexError) as exc:
+        raise InvalidAudio(_NOT_AUDIO) from exc
 
 
 def encode(pcm: bytes, *, sample_rate: int, fmt: str) -> bytes:
