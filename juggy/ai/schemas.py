@@ -29,6 +29,23 @@ PLAN_SCHEMA: dict = {
     },
 }
 
+# The model's judgement of one answer (juggy/ai/prompts/assess.v1.md); the engine's rules decide the step.
+ASSESSMENT_SCHEMA: dict = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["category", "missing", "mentioned", "reason"],
+    "properties": {
+        "category": {"type": "string", "enum": ["specific", "thin", "off_topic", "non_answer"]},
+        "missing": {
+            "type": "array",
+            "maxItems": 6,
+            "items": {"type": "string", "enum": ["example", "numbers", "own_role", "result", "detail", "steps"]},
+        },
+        "mentioned": {"type": "array", "maxItems": 5, "items": {"type": "string"}},
+        "reason": {"type": "string"},
+    },
+}
+
 ANALYSIS_SCHEMA: dict = {
     "type": "object",
     "additionalProperties": False,

@@ -146,13 +146,18 @@ class InterviewState:
     started: bool = False
     finished: bool = False
     turn_count: int = 0  # interviewer utterances produced so far (opening included)
+    # Follow-up moves made on the current question, in order: "probe" (a thin answer), "redirect" (an
+    # off-topic one), "angle" (a non-answer). Each of redirect and angle is made at most once a question.
+    moves: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> InterviewState:
-        return cls(**_known(cls, data or {}))
+        data = _known(cls, data or {})
+        data["moves"] = [str(m) for m in data.get("moves") or []]
+        return cls(**data)
 
 
 @dataclass
@@ -263,6 +268,12 @@ class Analysis:
     competencies: list[CompetencyScore]
     provider: str
     model: str
+    # Competencies the transcript gives too little evidence to score: [{"competency", "name", "reason"}].
+    not_assessed: list[dict[str, str]] = field(default_factory=list)
+    # Planned questions the candidate never answered: [{"question_id", "text", "competency"}].
+    not_covered: list[dict[str, str]] = field(default_factory=list)
+    # Answers that were not answers: [{"question_id", "category" ("non_answer" | "off_topic"), "quote", "turn_index"}].
+    missed_answers: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -275,6 +286,9 @@ class Analysis:
             "competencies": [c.to_dict() for c in self.competencies],
             "provider": self.provider,
             "model": self.model,
+            "not_assessed": [dict(x) for x in self.not_assessed],
+            "not_covered": [dict(x) for x in self.not_covered],
+            "missed_answers": [dict(x) for x in self.missed_answers],
         }
 
     @classmethod
@@ -290,4 +304,7 @@ class Analysis:
             competencies=[CompetencyScore.from_dict(c) for c in data.get("competencies") or []],
             provider=str(data.get("provider") or ""),
             model=str(data.get("model") or ""),
+            not_assessed=[dict(x) for x in data.get("not_assessed") or []],
+            not_covered=[dict(x) for x in data.get("not_covered") or []],
+            missed_answers=[dict(x) for x in data.get("missed_answers") or []],
         )

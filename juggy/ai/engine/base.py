@@ -14,7 +14,9 @@ from contextlib import aclosing
 from dataclasses import dataclass, replace
 
 from juggy.ai.config import AIConfig
+from juggy.ai.engine import phrasing
 from juggy.ai.engine.evidence import candidate_word_count, segment, verify_evidence
+from juggy.ai.engine.review import Review, cap, missed_items, review, short_question
 from juggy.ai.heuristics.assess import Assessment, assess, is_repeat_request, wants_to_end
 from juggy.ai.heuristics.planner import DEFAULT_COMPETENCIES
 from juggy.ai.heuristics.text import normalise_space, words
@@ -37,6 +39,7 @@ CLOSING_REASONS = ("completed", "credits_exhausted", "error", "ended_by_candidat
 MIN_CANDIDATE_WORDS = 60
 MIN_SUBSTANTIVE_ANSWERS = 2
 SUBSTANTIVE_ANSWER_WORDS = 12
+MIN_ASKED_QUESTIONS = 3
 
 # Recommendation scale, from the overall score (mean of competency scores, 1-5).
 RECOMMENDATIONS = ((4.3, "strong_hire"), (3.6, "hire"), (3.0, "lean_hire"), (2.3, "lean_no_hire"), (0.0, "no_hire"))
@@ -58,6 +61,7 @@ class Step:
     follow_up: str = ""  # suggested follow-up question (follow_up steps)
     reason: str = "completed"  # closing reason (finish steps)
     previous: Question | None = None  # the question the candidate just answered
+    move: str | None = None  # follow_up steps: "probe", "redirect" or "angle"
 
 
 class InterviewEngine:
@@ -99,8 +103,13 @@ class InterviewEngine:
     async def astream_turn(
         self, ctx: JobContext, plan: Plan, state: InterviewState, transcript: list[Turn]
     ) -> AsyncIterator[TextDelta | TurnDone]:
-        async for event in self._astream(ctx, plan, self.decide(ctx, plan, state, transcript), transcript):
+        step = await self._adecide(ctx, plan, state, transcript)
+        async for event in self._astream(ctx, plan, step, transcript):
             yield event
+
+    async def _adecide(self, ctx: JobContext, plan: Plan, state: InterviewState, transcript: list[Turn]) -> Step:
+        """``decide`` for async callers; an engine whose assessment calls a model runs it in a thread."""
+        return self.decide(ctx, plan, state, transcript)
 
     def closing(self, ctx: JobContext, reason: str = "completed") -> str:
         if reason not in CLOSING_REASONS:
@@ -125,7 +134,11 @@ class InterviewEngine:
         substantive = sum(
             1 for t in transcript if t.role == "candidate" and len(words(t.text)) >= SUBSTANTIVE_ANSWER_WORDS
         )
-        if words_said < MIN_CANDIDATE_WORDS or substantive < MIN_SUBSTANTIVE_ANSWERS:
+        rev = review(plan, transcript)
+        # Too little said to judge, unless the candidate was asked enough questions that not answering
+        # them is itself the evidence.
+        thin_transcript = words_said < MIN_CANDIDATE_WORDS or substantive < MIN_SUBSTANTIVE_ANSWERS
+        if thin_transcript and len(rev.asked) < MIN_ASKED_QUESTIONS:
             return Analysis(
                 sufficient=False,
                 overall_score=None,
@@ -143,11 +156,43 @@ class InterviewEngine:
             )
         analysis = self._analyse(ctx, plan, transcript)
         verify_evidence(analysis.competencies, transcript)
+        self._apply_review(ctx, analysis, rev, transcript)
         if analysis.competencies:
             overall = round(sum(c.score for c in analysis.competencies) / len(analysis.competencies), 1)
             analysis.overall_score = overall
-            analysis.recommendation = recommendation_for(overall)
+            analysis.recommendation = cap(recommendation_for(overall), rev.recommendation_cap())
         return analysis
+
+    def _apply_review(self, ctx: JobContext, analysis: Analysis, rev: Review, transcript: list[Turn]) -> None:
+        """What holds whatever scored the transcript: every unanswered question is named (in improvements
+        and ``missed_answers``), questions never reached are ``not_covered``, a competency with no evidence
+        is not scored but listed in ``not_assessed``, and one whose every answer was missed scores 2 at most."""
+        names = competency_names(ctx)
+        lines, records = missed_items(rev, transcript, names)
+        analysis.missed_answers = records
+        quoted = " ".join(analysis.improvements)
+        extra = [line for line, rec in zip(lines, records, strict=True) if rec["quote"] not in quoted]
+        analysis.not_covered = [
+            {"question_id": r.question.id, "text": r.question.text, "competency": r.question.competency}
+            for r in rev.not_covered
+        ]
+        if analysis.not_covered:
+            listed = "; ".join(f'"{short_question(c["text"])}"' for c in analysis.not_covered)
+            extra.append(f"Not covered in this interview: {listed}.")
+        analysis.improvements = [*extra, *analysis.improvements][:8]
+        kept, not_assessed = [], {x["competency"]: x for x in analysis.not_assessed}
+        for score in analysis.competencies:
+            mine = rev.for_competency(score.competency)
+            if mine and not any(r.answered for r in mine) and score.competency not in not_assessed:
+                not_assessed[score.competency] = {"competency": score.competency, "name": score.name,
+                                                  "reason": "not enough evidence: its questions were not reached"}
+            if score.competency in not_assessed:
+                continue
+            if mine and all(r.missed for r in mine if r.answered):
+                score.score = min(score.score, 2)
+            kept.append(score)
+        analysis.competencies = kept
+        analysis.not_assessed = list(not_assessed.values())
 
     # -- shared policy -----------------------------------------------------------------------------
     def max_follow_ups(self, ctx: JobContext, question: Question) -> int:
@@ -158,6 +203,13 @@ class InterviewEngine:
         return 2
 
     def decide(self, ctx: JobContext, plan: Plan, state: InterviewState, transcript: list[Turn]) -> Step:
+        """The next step, from the assessment of the latest answer.
+
+        - specific: move on;
+        - thin: follow up on the same question for what the answer lacks (within the question's budget);
+        - off topic: bring the candidate back to the same question once, then move on;
+        - non-answer: offer a smaller related angle once, then move on.
+        """
         if not plan.questions:
             raise ValueError("The plan has no questions.")
         if not state.started:
@@ -172,24 +224,51 @@ class InterviewEngine:
             return Step("finish", replace(state, finished=True, turn_count=next_count), reason="ended_by_candidate", previous=question)
         if is_repeat_request(latest):
             return Step("repeat", replace(state, turn_count=next_count), question=question)
-        answer = _answer_since(transcript, state.follow_ups_asked + 1)
-        assessment = assess(answer, question=question.text, kind=question.kind, keywords=plan.keywords)
-        if assessment.weakness and state.follow_ups_asked < self.max_follow_ups(ctx, question):
-            new = replace(state, index=index, follow_ups_asked=state.follow_ups_asked + 1, turn_count=next_count)
+        earlier = _answer_since(transcript, state.follow_ups_asked + 1, skip_latest=True)
+        budget = state.follow_ups_asked < self.max_follow_ups(ctx, question)
+        assessment = self.assess_answer(ctx, plan, question, latest, earlier, model=budget)
+        move = self._move(assessment, state, budget)
+        if move:
+            new = replace(state, index=index, follow_ups_asked=state.follow_ups_asked + 1, turn_count=next_count,
+                          moves=[*state.moves, move])
+            combined = assess(f"{earlier}\n{latest}".strip(), question=question.text, kind=question.kind, keywords=plan.keywords)
             return Step(
                 "follow_up",
                 new,
                 question=question,
                 assessment=assessment,
                 weakness=assessment.weakness,
-                follow_up=self._suggest_follow_up(question, assessment.weakness, state.follow_ups_asked),
+                follow_up=self._suggest_follow_up(question, assessment.weakness, state.follow_ups_asked,
+                                                  assessment=assessment, combined=combined, move=move,
+                                                  said=phrasing.said_sentences(transcript)),
                 previous=question,
+                move=move,
             )
         if index + 1 >= len(plan.questions):
-            done = replace(state, index=index, follow_ups_asked=0, finished=True, turn_count=next_count)
+            done = replace(state, index=index, follow_ups_asked=0, finished=True, turn_count=next_count, moves=[])
             return Step("finish", done, assessment=assessment, previous=question)
-        new = replace(state, index=index + 1, follow_ups_asked=0, turn_count=next_count)
+        new = replace(state, index=index + 1, follow_ups_asked=0, turn_count=next_count, moves=[])
         return Step("ask", new, question=plan.questions[index + 1], assessment=assessment, previous=question)
+
+    @staticmethod
+    def _move(a: Assessment, state: InterviewState, budget: bool) -> str | None:
+        """The follow-up move an answer calls for, or None to move on."""
+        if not budget:
+            return None
+        if a.category == "off_topic":
+            return "redirect" if "redirect" not in state.moves else None
+        if a.category == "non_answer":
+            # Once the smaller angle has been offered (or after a redirect), a further non-answer moves on.
+            return "angle" if not {"angle", "redirect"} & set(state.moves) else None
+        if a.category == "thin":
+            return "probe"
+        return None
+
+    def assess_answer(self, ctx: JobContext, plan: Plan, question: Question, answer: str, earlier: str = "",
+                      *, model: bool = True) -> Assessment:
+        """The assessment of one answer (``earlier``: what was said to this question before). The built-in
+        heuristics here; an engine with a model may ask it (``model=False`` when the step cannot depend on it)."""
+        return assess(answer, question=question.text, kind=question.kind, keywords=plan.keywords, context=earlier)
 
     def state_from_transcript(self, plan: Plan, transcript: list[Turn]) -> InterviewState:
         """Rebuild the state from a transcript, for callers that did not keep it (e.g. a stateless chat API)."""
@@ -210,19 +289,14 @@ class InterviewEngine:
         )
 
     @staticmethod
-    def _suggest_follow_up(question: Question, weakness: str | None, asked: int) -> str:
-        specific = {
-            "no_action": "What exactly did you do yourself, step by step?",
-            "no_result": "How did it turn out, and how did you measure the result?",
-            "vague": "Could you make that concrete with a specific example, the tools or steps you used, and the numbers involved?",
-            "too_short": "Could you say a bit more, with a specific example?",
-            "non_answer": "That is all right. Is there a related situation you could draw on, even a smaller one?",
-            "off_topic": f"Let me bring us back to the question: {question.text}",
-        }
-        planned = question.follow_ups[asked] if asked < len(question.follow_ups) else ""
-        if weakness in ("off_topic", "non_answer", "too_short") or not planned:
-            return specific.get(weakness or "", planned or specific["too_short"])
-        return planned
+    def _suggest_follow_up(question: Question, weakness: str | None, asked: int, *, assessment: Assessment,
+                           combined: Assessment, move: str, said: set[str]) -> str:
+        """The follow-up question for a move, worded so that nothing said before in the interview repeats."""
+        if move == "redirect":
+            return phrasing.redirect(question, said)
+        if move == "angle":
+            return phrasing.angle(question, said)
+        return phrasing.probe(question, asked, assessment, combined, said)
 
     def _opening_step(self, plan: Plan) -> Step:
         if not plan.questions:
@@ -260,11 +334,16 @@ def _latest_answer(transcript: list[Turn]) -> str:
     return "\n".join(reversed(out))
 
 
-def _answer_since(transcript: list[Turn], interviewer_turns: int) -> str:
-    """Candidate text since the ``interviewer_turns``-th last interviewer turn (the question and its follow-ups)."""
+def _answer_since(transcript: list[Turn], interviewer_turns: int, skip_latest: bool = False) -> str:
+    """Candidate text since the ``interviewer_turns``-th last interviewer turn (the question and its follow-ups);
+    with ``skip_latest``, without the latest answer (the turns after the last interviewer turn)."""
     out: list[str] = []
     seen = 0
-    for turn in reversed(transcript):
+    turns = list(reversed(transcript))
+    if skip_latest:
+        while turns and turns[0].role == "candidate":
+            turns.pop(0)
+    for turn in turns:
         if turn.role == "interviewer":
             seen += 1
             if seen >= interviewer_turns:

@@ -8,12 +8,16 @@ template's fixed questions are asked exactly as written.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import aclosing
 
 from juggy.ai import prompts
+from juggy.ai.engine.assessor import ModelAssessor
 from juggy.ai.engine.base import InterviewEngine, Step, competency_names
 from juggy.ai.engine.builtin import BuiltinInterviewEngine
+from juggy.ai.engine.review import ANSWERABLE
+from juggy.ai.heuristics.assess import Assessment
 from juggy.ai.heuristics.extract import resume_text_of
 from juggy.ai.heuristics.planner import FOLLOW_UPS, KIND_COMPETENCY, builtin_plan, default_competencies, trim
 from juggy.ai.schemas import ANALYSIS_SCHEMA, PLAN_SCHEMA
@@ -44,6 +48,20 @@ class LLMInterviewEngine(InterviewEngine):
         super().__init__(provider, config, analysis_provider)
         # Template phrasing for the parts that must not depend on a model (repeats, closings).
         self._fallback = BuiltinInterviewEngine(provider, self.config)
+        self._assessor = ModelAssessor(provider)
+
+    # -- answer assessment -------------------------------------------------------------------------
+    def assess_answer(self, ctx: JobContext, plan: Plan, question: Question, answer: str, earlier: str = "",
+                      *, model: bool = True) -> Assessment:
+        """The model judges the answer (JSON schema); the heuristics when it cannot or need not."""
+        heuristic = super().assess_answer(ctx, plan, question, answer, earlier)
+        if not model or question.kind not in ANSWERABLE:
+            return heuristic
+        return self._assessor(ctx, question, answer, earlier, heuristic)
+
+    async def _adecide(self, ctx, plan, state, transcript):
+        # The assessment may call the model (a blocking HTTP request): keep it off the event loop.
+        return await asyncio.to_thread(self.decide, ctx, plan, state, transcript)
 
     # -- plan --------------------------------------------------------------------------------------
     def plan(self, ctx: JobContext) -> Plan:
@@ -82,7 +100,7 @@ class LLMInterviewEngine(InterviewEngine):
     def _parts(self, ctx: JobContext, plan: Plan, step: Step, transcript: list[Turn]):
         """(messages for the model or None, text appended verbatim after the model's words, max tokens)."""
         if step.action == "repeat" or (step.action == "finish" and step.reason != "completed"):
-            return None, self._fallback.utterance(ctx, plan, step), 0
+            return None, self._fallback.utterance(ctx, plan, step, transcript), 0
         if step.action == "open":
             instruction = (
                 "Greet the candidate by name if you know it, say which role this interview is for, and say "
@@ -91,25 +109,48 @@ class LLMInterviewEngine(InterviewEngine):
             )
             return self._messages(ctx, instruction, transcript), step.question.text, LEAD_IN_MAX_TOKENS
         if step.action == "follow_up":
-            instruction = (
-                f"The current question was: \"{step.question.text}\". The candidate's answer needs a follow-up "
-                f"because {WEAKNESS_TEXT.get(step.weakness or '', 'it was thin')}. Ask exactly one short follow-up "
-                f"question about their answer (for example: \"{step.follow_up}\"), after at most a few words of "
-                "acknowledgement. Do not move on to another topic."
-            )
-            return self._messages(ctx, instruction, transcript), "", FOLLOW_UP_MAX_TOKENS
+            return self._messages(ctx, self._follow_up_instruction(step), transcript), "", FOLLOW_UP_MAX_TOKENS
         if step.action == "finish":
             instruction = (
                 "The interview is over. Thank the candidate for their last answer in one short sentence. Do not "
                 "ask anything and do not say goodbye; the closing words follow yours."
             )
             return self._messages(ctx, instruction, transcript), self.closing(ctx, "completed"), LEAD_IN_MAX_TOKENS
+        if step.assessment is not None and step.assessment.category in ("non_answer", "off_topic"):
+            first = "The candidate did not answer the last question. Say in a few neutral words that you will move on."
+        else:
+            first = "Acknowledge the candidate's last answer in one short neutral sentence (at most twelve words)."
         instruction = (
-            "Acknowledge the candidate's last answer in one short neutral sentence (at most twelve words). Do not "
-            "ask a question and do not comment on the quality of the answer; the next question is asked right "
-            "after your words."
+            f"{first} Do not ask a question, do not comment on the quality of the answer, and do not reuse a "
+            "sentence you have already said in this interview; the next question is asked right after your words."
         )
         return self._messages(ctx, instruction, transcript), step.question.text, LEAD_IN_MAX_TOKENS
+
+    @staticmethod
+    def _follow_up_instruction(step: Step) -> str:
+        q = step.question.text
+        if step.move == "redirect":
+            return (
+                f"The candidate's answer did not address the current question: \"{q}\". In at most a few words, "
+                "acknowledge what they said without commenting on it, then bring them back to that question and "
+                "ask it again in your own words. Do not ask anything else."
+            )
+        if step.move == "angle":
+            return (
+                f"The candidate could not answer the current question: \"{q}\". Reassure them in a few words and "
+                f"offer a smaller, related angle they can answer instead (for example: \"{step.follow_up}\"). "
+                "One question only."
+            )
+        a = step.assessment
+        gave = ", ".join((a.numbers + a.mentioned)[:6]) if a else ""
+        return (
+            f"The current question was: \"{q}\". The candidate's answer needs a follow-up because "
+            f"{WEAKNESS_TEXT.get(step.weakness or '', 'it was thin')}. Ask exactly one short follow-up question "
+            f"that builds on something they actually said (for example: \"{step.follow_up}\"), after at most a few "
+            "words of acknowledgement. Never ask for something they already gave"
+            + (f" (they already mentioned: {gave})" if gave else "")
+            + ". Do not reuse a sentence you have already said in this interview. Do not move on to another topic."
+        )
 
     def _messages(self, ctx: JobContext, instruction: str, transcript: list[Turn]) -> list[dict]:
         role_line = f" for the {ctx.target_role} role" if ctx.target_role else ""

@@ -10,7 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-VERSIONS = {"interviewer": "v1", "plan": "v1", "analysis": "v1"}
+VERSIONS = {"interviewer": "v1", "plan": "v1", "analysis": "v2", "assess": "v1"}
 _DIR = Path(__file__).resolve().parent
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 

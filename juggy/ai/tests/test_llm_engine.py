@@ -58,9 +58,14 @@ def builtin_plan(engine):
     return plan(BACKEND)
 
 
+def judged(category: str, missing=(), mentioned=()) -> Reply:
+    """The model's assessment of an answer (the first request of a turn with a follow-up left)."""
+    return Reply.json({"category": category, "missing": list(missing), "mentioned": list(mentioned), "reason": "scripted"})
+
+
 def test_turn_appends_the_planned_question_verbatim_after_the_models_words(engine, openai_settings):
     plan = builtin_plan(engine)
-    openai_settings.script(Reply(text="Thank you for that."))
+    openai_settings.script(judged("specific"), Reply(text="Thank you for that."))
     state = InterviewState(index=3, started=True, turn_count=4)
     transcript = [Turn("interviewer", plan.questions[3].text), Turn("candidate", GOOD_ANSWERS["generic"])]
     result = engine.turn(BACKEND, plan, state, transcript)
@@ -74,16 +79,19 @@ def test_turn_appends_the_planned_question_verbatim_after_the_models_words(engin
 
 def test_follow_up_is_written_by_the_model_with_the_reason(engine, openai_settings):
     plan = builtin_plan(engine)
-    openai_settings.script(Reply(text="Could you walk me through one specific service?"))
+    openai_settings.script(judged("thin", ["example"]), Reply(text="Could you walk me through one specific service?"))
     state = InterviewState(index=3, started=True, turn_count=4)
     transcript = [Turn("interviewer", plan.questions[3].text), Turn("candidate", THIN_ANSWER)]
     result = engine.turn(BACKEND, plan, state, transcript)
     assert result.is_follow_up and result.utterance == "Could you walk me through one specific service?"
     assert "very short" in openai_settings.requests[-1].body["messages"][0]["content"]
+    assessment = openai_settings.requests[0].body
+    assert assessment["response_format"]["json_schema"]["name"] == "answer_assessment"
+    assert THIN_ANSWER in assessment["messages"][0]["content"]
 
 
 def test_enterprise_prompt_forbids_coaching(engine, openai_settings):
-    openai_settings.script(Reply(text="Understood."))
+    openai_settings.script(judged("specific"), Reply(text="Understood."))
     plan = engine.plan(ENTERPRISE)
     transcript = [Turn("interviewer", plan.questions[1].text), Turn("candidate", GOOD_ANSWERS["generic"])]
     engine.turn(ENTERPRISE, plan, InterviewState(index=1, started=True, turn_count=2), transcript)
@@ -103,7 +111,7 @@ def test_last_answer_closes_with_the_end_call_phrase(engine, openai_settings, se
 
 async def test_streamed_turn_forwards_model_tokens_as_they_arrive(engine, openai_settings):
     plan = builtin_plan(engine)
-    openai_settings.script(Reply(text="Thank you, that is a clear picture of your approach.", token_delay=0.1))
+    openai_settings.script(judged("specific"), Reply(text="Thank you, that is a clear picture of your approach.", token_delay=0.1))
     state = InterviewState(index=3, started=True, turn_count=4)
     transcript = [Turn("interviewer", plan.questions[3].text), Turn("candidate", GOOD_ANSWERS["generic"])]
     started = time.monotonic()
@@ -116,6 +124,57 @@ async def test_streamed_turn_forwards_model_tokens_as_they_arrive(engine, openai
     text = "".join(e.text for e in events[:-1])
     assert text == events[-1].result.utterance
     assert text.endswith(plan.questions[4].text) and text.startswith("Thank you, that is")
+
+
+def test_the_models_judgement_decides_the_category_and_the_rules_the_step(engine, openai_settings):
+    plan = builtin_plan(engine)
+    state = InterviewState(index=3, started=True, turn_count=4)
+    # The heuristics would call this answer specific; the model says it is off topic: one redirect.
+    openai_settings.script(judged("off_topic"), Reply(text="Let's come back to the service timing out."))
+    transcript = [Turn("interviewer", plan.questions[3].text), Turn("candidate", GOOD_ANSWERS["generic"])]
+    result = engine.turn(BACKEND, plan, state, transcript)
+    assert result.is_follow_up and result.state.moves == ["redirect"]
+    assert "did not address the current question" in openai_settings.requests[-1].body["messages"][0]["content"]
+    # A second off-topic answer to the same question moves on, whatever the model says.
+    openai_settings.script(judged("off_topic"), Reply(text="Thanks."))
+    transcript += [Turn("interviewer", result.utterance), Turn("candidate", GOOD_ANSWERS["generic"] + " Anyway.")]
+    second = engine.turn(BACKEND, plan, result.state, transcript)
+    assert not second.is_follow_up and second.question_id == plan.questions[4].id
+
+
+def test_a_failing_assessor_falls_back_to_the_heuristics(engine, openai_settings):
+    plan = builtin_plan(engine)
+    state = InterviewState(index=3, started=True, turn_count=4)
+    # Invalid JSON twice (the reply and its corrective retry): the heuristics judge the thin answer.
+    openai_settings.script(Reply(text="not json"), Reply(text="still not json"), Reply(text="Could you be more specific?"))
+    transcript = [Turn("interviewer", plan.questions[3].text), Turn("candidate", THIN_ANSWER)]
+    result = engine.turn(BACKEND, plan, state, transcript)
+    assert result.is_follow_up and result.state.moves == ["probe"]
+    assert result.utterance == "Could you be more specific?"
+
+
+def test_no_model_judgement_for_a_plain_non_answer_or_when_no_follow_up_is_left(engine, openai_settings):
+    plan = builtin_plan(engine)
+    openai_settings.script(Reply(text="That's fine. Is there a smaller project you could talk about?"))
+    transcript = [Turn("interviewer", plan.questions[3].text), Turn("candidate", "I don't know, sorry.")]
+    result = engine.turn(BACKEND, plan, InterviewState(index=3, started=True, turn_count=4), transcript)
+    assert result.is_follow_up and result.state.moves == ["angle"] and openai_settings.count() == 1
+    spent = InterviewState(index=3, started=True, turn_count=6, follow_ups_asked=2, moves=["probe", "probe"])
+    openai_settings.script(Reply(text="Thanks."))
+    transcript = [Turn("interviewer", plan.questions[3].text), Turn("candidate", THIN_ANSWER)]
+    moved = engine.turn(BACKEND, plan, spent, transcript)
+    assert not moved.is_follow_up and openai_settings.count() == 2
+
+
+def test_deciding_the_same_step_twice_asks_the_model_once(engine, openai_settings):
+    plan = builtin_plan(engine)
+    state = InterviewState(index=3, started=True, turn_count=4)
+    transcript = [Turn("interviewer", plan.questions[3].text), Turn("candidate", GOOD_ANSWERS["generic"] + " Cached.")]
+    openai_settings.script(judged("thin", ["result"]))
+    first = engine.decide(BACKEND, plan, state, transcript)
+    second = engine.decide(BACKEND, plan, state, transcript)
+    assert first.move == second.move == "probe" and openai_settings.count() == 1
+    assert "turn out" in first.follow_up.lower() or "outcome" in first.follow_up.lower() or "result" in first.follow_up.lower()
 
 
 def llm_transcript(plan):
