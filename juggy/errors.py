@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
@@ -122,13 +123,18 @@ _DRF_CODES = {
 }
 
 
+def wire_name(field: str) -> str:
+    """A serializer field as the client wrote it: camelCase like every body and query parameter."""
+    return camelize_re.sub(underscore_to_camel, field)
+
+
 def _validation_message(detail: Any) -> str:
     if isinstance(detail, dict):
         for field, errors in detail.items():
             first = errors[0] if isinstance(errors, list) and errors else errors
             if isinstance(first, dict | list):
-                return f"Invalid value for '{field}'."
-            return f"{first}" if field == "non_field_errors" else f"{field}: {first}"
+                return f"Invalid value for '{wire_name(str(field))}'."
+            return f"{first}" if field == "non_field_errors" else f"{wire_name(str(field))}: {first}"
     if isinstance(detail, list) and detail:
         return str(detail[0])
     return str(detail) or "Invalid input."
@@ -138,7 +144,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF EXCEPTION_HANDLER: every API error leaves in the one shape."""
     headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.details), status=http_status(exc))
+        status_code = http_status(exc)
+        headers = {"WWW-Authenticate": 'Bearer realm="api"'} if status_code == 401 else None
+        return Response(error_body(exc.code, exc.message, exc.details), status=status_code, headers=headers)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -31,8 +31,11 @@ def livekit_configured() -> bool:
 
 
 def credentials() -> tuple[str, str]:
-    """The key pair tokens are signed and webhooks verified with: the server's, else the local one."""
-    if livekit_configured():
+    """The key pair tokens are signed and webhooks verified with: the configured one, else the local one.
+
+    A configured pair is used even without LIVEKIT_URL: a frontend may talk to LiveKit Cloud while this
+    server never calls the server API, and LiveKit must accept the tokens we hand out."""
+    if settings.LIVEKIT_API_KEY and settings.LIVEKIT_API_SECRET:
         return settings.LIVEKIT_API_KEY, settings.LIVEKIT_API_SECRET
     return settings.LIVEKIT_LOCAL_API_KEY, settings.LIVEKIT_LOCAL_API_SECRET
 

@@ -40,6 +40,10 @@ class TokenView(APIView):
     authentication_classes = [RoomPassAuthentication, BearerTokenAuthentication]
     permission_classes = [IsUserOrRoomPass]
 
+    @staticmethod
+    def _context(request) -> dict:
+        return {"room_pass": isinstance(request.auth, services.RoomPass)}
+
     def _issue(self, request, *, identity: str, room_name: str, name: str) -> Response:
         if isinstance(request.auth, services.RoomPass):
             issued = services.token_issue_for_pass(room_pass=request.auth, identity=identity, room_name=room_name, name=name)
@@ -55,20 +59,20 @@ class TokenView(APIView):
         responses={200: LivekitTokenSerializer, **_ERRORS, 403: OpenApiResponse(description="Room pass for another room or identity.")},
     )
     def get(self, request):
-        query = LivekitTokenQuerySerializer(data=request.query_params)
+        query = LivekitTokenQuerySerializer(data=request.query_params, context=self._context(request))
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        return self._issue(request, identity=data.get("identity", ""), room_name=data.get("room", ""), name=data["name"])
+        return self._issue(request, identity=data.get("identity", ""), room_name=data.get("room", ""), name=data.get("name", ""))
 
     @extend_schema(
         tags=TAGS, summary="LiveKit access token", description=_TOKEN_RULES, request=LivekitTokenRequestSerializer,
         responses={200: LivekitTokenSerializer, **_ERRORS, 403: OpenApiResponse(description="Room pass for another room or identity.")},
     )
     def post(self, request):
-        body = LivekitTokenRequestSerializer(data=request.data)
+        body = LivekitTokenRequestSerializer(data=request.data, context=self._context(request))
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        return self._issue(request, identity=data.get("identity", ""), room_name=data.get("room_name", ""), name=data["name"])
+        return self._issue(request, identity=data.get("identity", ""), room_name=data.get("room_name", ""), name=data.get("name", ""))
 
 
 class RoomCreateView(APIView):

@@ -5,13 +5,23 @@ from juggy.ai.resume import RESUME_SCHEMA
 from media_app.models import Media
 
 
-def _openapi_30(schema):
-    """JSON Schema (2020-12) to OpenAPI 3.0: ``type: [x, "null"]`` becomes ``type: x, nullable: true``."""
+def _openapi_30(schema, *, names: bool = False):
+    """JSON Schema (2020-12) to OpenAPI 3.0: ``type: [x, "null"]`` becomes ``type: x, nullable: true``.
+
+    The ``$schema`` and ``title`` keywords are dropped; ``names`` says ``schema`` is a map of property
+    names (``properties``), where a property called ``title`` (an experience's job title) is data and stays.
+    """
     if isinstance(schema, list):
         return [_openapi_30(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {k: _openapi_30(v) for k, v in schema.items() if k not in ("$schema", "title")}
+    if names:
+        return {name: _openapi_30(sub) for name, sub in schema.items()}
+    out = {
+        k: _openapi_30(v, names=k in ("properties", "patternProperties"))
+        for k, v in schema.items()
+        if k not in ("$schema", "title")
+    }
     if isinstance(out.get("type"), list):
         types = [t for t in out["type"] if t != "null"]
         out["type"] = types[0]
@@ -42,14 +52,19 @@ class MediaUploadInputSerializer(serializers.Serializer):
 class MediaUploadOutputSerializer(serializers.Serializer):
     message = serializers.CharField(
         help_text=(
-            "'document uploaded' (not parsed), 'document queued for parsing' (v2: '... parsing and "
-            "structuring'), or, when the work already finished (embedded mode runs it in-process), "
-            "'document parsed successfully' / 'document parsed and structured successfully' / "
-            "'document stored, but parsing failed: <reason>'."
+            "The parse, as the contract words it: 'document uploaded' (not parsed), 'document queued for "
+            "parsing', or, when the work already finished (embedded mode runs it in-process), 'document "
+            "parsed successfully' / 'document stored, but parsing failed: <reason>'. The structuring of "
+            "/media/upload/v2 is told by `structureState`, never here."
         )
     )
     media_id = serializers.UUIDField()
     state = serializers.ChoiceField(choices=Media.State.choices, help_text="Parse state at the time of the answer.")
+    structure_state = serializers.ChoiceField(
+        choices=Media.StructureState.choices,
+        help_text="The structured resume (v2): `pending` until built, then `done` or `failed`; `none` on v1.",
+    )
+    structure_error = serializers.CharField(allow_null=True, help_text="Why structuring failed; null otherwise.")
 
 
 class MediaListItemSerializer(serializers.ModelSerializer):

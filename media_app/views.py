@@ -29,21 +29,16 @@ _UNAUTHENTICATED = OpenApiResponse(description="Missing or invalid bearer token.
 _NOT_FOUND = OpenApiResponse(description="No media with this id belongs to the caller.")
 
 
-def upload_message(media: Media, *, structure: bool) -> str:
-    """What the answer says is what has happened: in production the work is queued; in embedded mode
-    (eager Celery) it has already run when the answer is written."""
+def upload_message(media: Media) -> str:
+    """The contract's message, saying what has happened to the parse: in production the work is queued;
+    in embedded mode (eager Celery) it has already run when the answer is written. The structuring of
+    /media/upload/v2 has its own fields (`structureState`, `structureError`), never this text."""
     if media.state == Media.State.UPLOADED:
         return "document uploaded"
     if media.state in (Media.State.PENDING, Media.State.PARSING):
-        return "document queued for parsing and structuring" if structure else "document queued for parsing"
+        return "document queued for parsing"
     if media.state == Media.State.FAILED:
         return f"document stored, but parsing failed: {media.parse_error}"
-    if structure and media.structure_state == Media.StructureState.DONE:
-        return "document parsed and structured successfully"
-    if structure and media.structure_state == Media.StructureState.FAILED:
-        return f"document parsed successfully, but structuring failed: {media.structure_error}"
-    if structure:
-        return "document parsed successfully; structuring queued"
     return "document parsed successfully"
 
 
@@ -122,7 +117,13 @@ class MediaUploadView(VersionedView):
             structure=structure,
         )
         media.refresh_from_db(fields=["state", "parse_error", "structure_state", "structure_error"])
-        body = {"message": upload_message(media, structure=structure), "media_id": media.id, "state": media.state}
+        body = {
+            "message": upload_message(media),
+            "media_id": media.id,
+            "state": media.state,
+            "structure_state": media.structure_state,
+            "structure_error": media.structure_error or None,
+        }
         return Response(self.version.response(body).data, status=self.version.status)
 
 

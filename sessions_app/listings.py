@@ -57,7 +57,8 @@ class Version:
 
     @property
     def related(self) -> tuple[str, ...]:
-        return ("conversation", *(f for f in ORG if f in self.fields), *(("conversation__media",) if "media" in self.fields else ()))
+        return ("conversation", *(f for f in ORG if f in self.fields), *(("conversation__media",) if "media" in self.fields else ()),
+                *(("conversation__review",) if "analysis" in self.fields else ()))
 
 
 VERSIONS = {
@@ -96,8 +97,10 @@ VERSIONS = {
         Version(
             "session/get-all/v6", "v6", "Search and filter sessions (cursor pagination)",
             "The v5 set and fields plus the analysis score, filtered by status, kind, creation date range and a "
-            "search term (assessment area, target role or company, template or candidate name), newest first, "
-            "in pages of `limit` with an opaque `cursor` (pass back `nextCursor`; it is null on the last page).",
+            "search term (assessment area, target role or company, template or candidate name), newest first. "
+            "The body is a list of session objects, as the contract says: pages of `limit` rows; the next page "
+            "is named in the `Link: <url>; rel=\"next\"` header (the same query with its `cursor`) and its "
+            "opaque cursor in `X-Next-Cursor`. Neither header is sent on the last page.",
             (*ROW, *SCORE, *ORG), scope="visible", pagination="cursor", filters=True, light=True,
         ),
         Version(
@@ -210,26 +213,30 @@ def _filter(sessions: QuerySet[Session], params: dict) -> QuerySet[Session]:
 
 
 def _envelope(version: Version) -> type[serializers.Serializer]:
-    item = SERIALIZERS[version.name]
-    if version.pagination == "page":
-        fields = {
-            "items": item(many=True),
-            "page": serializers.IntegerField(),
-            "limit": serializers.IntegerField(),
-            "total": serializers.IntegerField(),
-            "total_pages": serializers.IntegerField(),
-            "has_next": serializers.BooleanField(),
-        }
-    else:
-        fields = {
-            "items": item(many=True),
-            "next_cursor": serializers.CharField(allow_null=True, help_text="Pass as `cursor` for the next page."),
-            "limit": serializers.IntegerField(),
-        }
+    fields = {
+        "items": SERIALIZERS[version.name](many=True),
+        "page": serializers.IntegerField(),
+        "limit": serializers.IntegerField(),
+        "total": serializers.IntegerField(),
+        "total_pages": serializers.IntegerField(),
+        "has_next": serializers.BooleanField(),
+    }
     return type(f"SessionPage{version.name.capitalize()}", (serializers.Serializer,), {**fields, "__module__": __name__})
 
 
-ENVELOPES = {name: _envelope(v) for name, v in VERSIONS.items() if v.pagination != "none"}
+# Page-numbered listings answer an envelope; cursor listings a plain list with the cursor in headers.
+ENVELOPES = {name: _envelope(v) for name, v in VERSIONS.items() if v.pagination == "page"}
+
+CURSOR_HEADERS = [
+    OpenApiParameter(
+        "Link", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200],
+        description='`<absolute URL of the next page>; rel="next"` (RFC 8288); absent on the last page.',
+    ),
+    OpenApiParameter(
+        "X-Next-Cursor", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200],
+        description="The opaque cursor of the next page (pass it as `cursor`); absent on the last page.",
+    ),
+]
 
 
 class ListingSchema(AutoSchema):
@@ -256,13 +263,15 @@ class ListingSchema(AutoSchema):
 
     def get_response_serializers(self):
         version = self._version
-        if version.pagination == "none":
-            return SERIALIZERS[version.name](many=True)
-        return ENVELOPES[version.name]
+        if version.pagination == "page":
+            return ENVELOPES[version.name]
+        return SERIALIZERS[version.name](many=True)
 
     def get_override_parameters(self):
         # Query parameters are camelCase like the bodies (the view accepts snake_case too).
-        return [_parameter(name, field) for name, field in QUERY_SERIALIZERS[self._version.pagination]().fields.items()]
+        pagination = self._version.pagination
+        query = [_parameter(name, field) for name, field in QUERY_SERIALIZERS[pagination]().fields.items()]
+        return [*query, *(CURSOR_HEADERS if pagination == "cursor" else [])]
 
 
 _PARAMETER_TYPES = [
@@ -322,6 +331,18 @@ class SessionListView(APIView):
             if params["cursor"]:
                 sessions = sessions.filter(decode_cursor(params["cursor"]))
             rows = list(sessions[: limit + 1])
-            next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
-            return Response({"items": serializer(rows[:limit], many=True).data, "next_cursor": next_cursor, "limit": limit})
+            response = Response(serializer(rows[:limit], many=True).data)
+            if len(rows) > limit:
+                next_cursor = encode_cursor(rows[limit - 1])
+                response["X-Next-Cursor"] = next_cursor
+                response["Link"] = f'<{_next_page_url(request, next_cursor)}>; rel="next"'
+            return response
         return Response(serializer(sessions, many=True).data)
+
+
+def _next_page_url(request, cursor: str) -> str:
+    """The same listing with the same filters, at the next cursor."""
+    query = request.query_params.copy()
+    query.pop("cursor", None)
+    query["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

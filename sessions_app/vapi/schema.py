@@ -77,39 +77,60 @@ CHAT_REQUEST = {
     "required": ["messages"],
 }
 
-COMPLETION = {
-    "type": "object",
-    "description": "`stream: false`: one OpenAI chat.completion.",
-    "properties": {
-        "id": {"type": "string"},
-        "object": {"type": "string", "enum": ["chat.completion"]},
-        "created": {"type": "integer"},
-        "model": {"type": "string"},
-        "choices": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "index": {"type": "integer"},
-                    "message": MESSAGE,
-                    "finish_reason": {"type": "string"},
+def _completion(obj: str, description: str, content: str, content_schema: dict, finish_reason: dict,
+                extra: dict | None = None) -> dict:
+    """An OpenAI chat.completion or chat.completion.chunk: one choice, `content` being message or delta."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {
+            "id": {"type": "string", "description": "The completion's id (the same in every chunk of a stream)."},
+            "object": {"type": "string", "enum": [obj]},
+            "created": {"type": "integer"},
+            "model": {"type": "string"},
+            "choices": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "index": {"type": "integer"},
+                        content: content_schema,
+                        "logprobs": {"type": "object", "nullable": True, "description": "Always null."},
+                        "finish_reason": finish_reason,
+                    },
+                    "required": ["index", content, "logprobs", "finish_reason"],
                 },
             },
+            **(extra or {}),
         },
-        "usage": {"type": "object"},
+        "required": ["id", "object", "created", "model", "choices"],
+    }
+
+
+COMPLETION = _completion(
+    "chat.completion", "`stream: false`: one OpenAI chat.completion.", "message", MESSAGE,
+    {"type": "string"}, {"usage": {"type": "object"}},
+)
+
+CHUNK = _completion(
+    "chat.completion.chunk", "One `data:` event of the stream: an OpenAI chat.completion.chunk.", "delta",
+    {
+        "type": "object",
+        "properties": {"role": {"type": "string", "enum": ["assistant"]}, "content": {"type": "string"}},
     },
-}
+    {"type": "string", "nullable": True, "description": "null until the last chunk."},
+)
 
 SSE = {
     "type": "string",
     "description": (
-        "Server-sent events: `data: {chat.completion.chunk}` per piece of text (the first with "
+        "Server-sent events: `data: {chat.completion.chunk}` (component `ChatCompletionChunk`) per piece of text (the first with "
         '`delta.role = "assistant"`), a last chunk with `finish_reason: "stop"`, then `data: [DONE]`. '
         "Failures after the stream has started (the model failing, credits running out) are spoken as a "
         "closing sentence in the stream, never an error status."
     ),
     "example": 'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o",'
-    '"choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}\n\ndata: [DONE]\n\n',
+    '"choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}]}\n\ndata: [DONE]\n\n',
 }
 
 SERVER_MESSAGE = {
@@ -198,6 +219,7 @@ def add_vapi_paths(result, generator, request, public):
         {
             "ChatCompletionRequest": copy.deepcopy(CHAT_REQUEST),
             "ChatCompletion": copy.deepcopy(COMPLETION),
+            "ChatCompletionChunk": copy.deepcopy(CHUNK),
             "VapiServerMessage": copy.deepcopy(SERVER_MESSAGE),
             "VapiWebhookResult": copy.deepcopy(WEBHOOK_RESULT),
             "VapiError": copy.deepcopy(ERROR),
