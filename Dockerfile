@@ -13,4 +13,5 @@ RUN SECRET_KEY=build python manage.py collectstatic --noinput
 RUN useradd --create-home juggy && mkdir -p /app/var && chown -R juggy /app/var
 USER juggy
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "juggy.asgi:application"]
+# scripts/serve is `make serve`: migrate, then uvicorn with one process per core.
+CMD ["sh", "scripts/serve"]

@@ -85,6 +85,14 @@ def anon_client():
 
 
 @pytest.fixture
+def live_worker(request):
+    """A Celery worker in production mode (none needed when tasks run eagerly): /health is only ok when a
+    worker answers its ping. Needs transactional_db."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        request.getfixturevalue("celery_worker")
+
+
+@pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker (thread) consuming the Redis broker; production mode only."""
     if settings.CELERY_TASK_ALWAYS_EAGER:

@@ -43,6 +43,9 @@ ANSWERS = [
 ]
 
 
+SESSION_OPTIONS: dict = {}  # e.g. min_endpointing_delay, from the command line
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -125,7 +128,7 @@ async def one_conversation(conversation_id, vad, audio, rows, marks, remaining: 
 
     _, stored = await job.load()
     session = AgentSession(vad=vad, stt=JuggySTT(on_final=heard, on_unheard=job.unheard), tts=JuggyTTS(),
-                           user_away_timeout=None)
+                           user_away_timeout=None, **SESSION_OPTIONS)
     microphone, speaker = Microphone(), Speaker()
     session.input.audio, session.output.audio = microphone, speaker
     job.attach(session)
@@ -191,8 +194,13 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--turns", type=int, default=20)
+    parser.add_argument("--min-endpointing-delay", type=float, default=None,
+                        help="seconds of silence after speech before the turn ends (the framework's default: 0.5)")
+    args = parser.parse_args()
+    if args.min_endpointing_delay is not None:
+        SESSION_OPTIONS["min_endpointing_delay"] = args.min_endpointing_delay
     call_command("migrate", verbosity=0)
-    asyncio.run(run(parser.parse_args().turns))
+    asyncio.run(run(args.turns))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -78,6 +79,10 @@ class Conversation(models.Model):
     analysis_requested_at = models.DateTimeField(null=True, blank=True)
     analysed_at = models.DateTimeField(null=True, blank=True)
 
+    # Set when the candidate's data was erased (backoffice.erasure): what remains is an anonymised stub
+    # that keeps the counts (status, times, scores) and nothing said or written by or about the candidate.
+    erased_at = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -131,7 +136,49 @@ class Turn(models.Model):
 
     class Meta:
         ordering = ["conversation", "index"]
+        verbose_name = "transcript turn"
         constraints = [models.UniqueConstraint(fields=["conversation", "index"], name="conversation_turn_unique_index")]
 
     def __str__(self) -> str:
         return f"{self.index} {self.speaker}: {self.text[:60]}"
+
+
+class Review(models.Model):
+    """A person's final say on a conversation's analysis: the AI's values accepted, or overridden per
+    competency and for the recommendation, with the reason. The AI's analysis is never changed; the values
+    it had when reviewed are kept in `ai_snapshot` (a re-run of the analysis later does not rewrite them).
+    One review per conversation: a second one replaces the first (the audit trail keeps both)."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted the AI's assessment"
+        OVERRIDDEN = "overridden", "Overrode the AI's assessment"
+
+    class Recommendation(models.TextChoices):
+        STRONG_HIRE = "strong_hire", "Strong hire"
+        HIRE = "hire", "Hire"
+        LEAN_HIRE = "lean_hire", "Lean hire"
+        LEAN_NO_HIRE = "lean_no_hire", "Lean no hire"
+        NO_HIRE = "no_hire", "No hire"
+
+    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="review")
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    # {competency key: 1-5}, only for the competencies the reviewer changed.
+    competency_scores = models.JSONField(default=dict, blank=True)
+    recommendation = models.CharField(max_length=20, choices=Recommendation.choices)
+    overall_score = models.FloatField(null=True, blank=True, help_text="The mean of the reviewed competency scores.")
+    reason = models.TextField(blank=True)
+    # The AI's values the reviewer saw: {"overall_score", "recommendation", "competencies": {key: score}}.
+    ai_snapshot = models.JSONField(default=dict, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    reviewer_name = models.CharField(max_length=150, blank=True, help_text="Kept if the user is deleted.")
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "human review"
+        verbose_name_plural = "human reviews"
+        ordering = ["-reviewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.reviewer_name or 'a deleted user'}"

@@ -400,7 +400,7 @@ _IN_FLIGHT = (AnalysisStatus.PENDING, AnalysisStatus.RUNNING)
 def _stale_before():
     # A claim older than the hard task time limit (plus a margin) belongs to a worker that died or a
     # message that was lost: it may be taken over, otherwise the conversation could never be analysed.
-    return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return timezone.now() - timedelta(seconds=settings.WORK_STUCK_AFTER_SECONDS)  # hard time limit + 60 s
 
 
 def has_answers(conversation: Conversation) -> bool:
@@ -443,6 +443,20 @@ def _analysis_claim(conversation: Conversation, *, force: bool = False) -> bool:
         conversation.analysis_requested_at = now
         conversation_analyse.delay_on_commit(str(conversation.pk), str(run_id))
     return bool(claimed)
+
+
+def analysis_sweep_stuck() -> int:
+    """Queue again every analysis (a session's analysis, an interview's summary) whose claim went stale:
+    its worker died or its message was lost. Run by the periodic sweep (Celery beat); the claim is the
+    same conditional update as a request's, so a run that finishes meanwhile is not repeated."""
+    stuck = Conversation.objects.filter(analysis_status__in=_IN_FLIGHT, analysis_requested_at__lt=_stale_before())
+    requeued = 0
+    for conversation in stuck.only("pk", "analysis_status"):
+        with transaction.atomic():
+            requeued += _analysis_claim(conversation)
+    if requeued:
+        logger.warning("analysis sweep: %s stuck analyses re-queued", requeued)
+    return requeued
 
 
 def analysis_run(*, conversation_id, run_id) -> bool:

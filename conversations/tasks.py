@@ -25,3 +25,9 @@ def conversation_analyse(self, conversation_id: str, run_id: str) -> None:
             raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
         logger.warning("analysis of conversation %s failed: %s", conversation_id, exc)
         services.analysis_fail(conversation_id=conversation_id, run_id=run_id, error=str(exc) or exc.__class__.__name__)
+
+
+@shared_task(acks_late=True)
+def conversation_sweep() -> int:
+    """Periodic (Celery beat): re-queue analyses and summaries stuck past their deadline."""
+    return services.analysis_sweep_stuck()

@@ -16,19 +16,38 @@ from interviews_app.audio_serializers import (
     TranscribeRequestSerializer,
     TranscribeResponseSerializer,
 )
+from juggy.accounts.authentication import BearerTokenAuthentication
 from juggy.ai.speech.services import speech_synthesize, speech_too_large, speech_transcribe
+from juggy.files import absolute_url
+from livekit_app.authentication import IsUserOrRoomPass, RoomPassAuthentication
+from livekit_app.services import RoomPass
 
 # Multipart framing around the file (boundaries, part headers) that Content-Length also counts.
 MULTIPART_SLACK_BYTES = 64 * 1024
 
 
-class SynthesizeView(APIView):
+class SpeechView(APIView):
+    # Users' tokens, and the candidate's pass (jgp_...): the candidate page speaks and listens with it.
+    authentication_classes = [RoomPassAuthentication, BearerTokenAuthentication]
+    permission_classes = [IsUserOrRoomPass]
+
+
+def speech_owner(request) -> str:
+    """Whose copy of synthesized speech this is: the user, or the room pass's identity in its room."""
+    if isinstance(request.auth, RoomPass):
+        return f"pass:{request.auth.room_name}:{request.auth.identity}"
+    return f"user:{request.user.pk}"
+
+
+class SynthesizeView(SpeechView):
     @extend_schema(
         tags=["audio"],
         summary="Synthesize speech",
         description=(
-            "Converts text to speech and stores the audio as a public file. The same text, voice, "
-            "format and speed give the same file, returned without synthesizing again (`cached`)."
+            "Converts text to speech and stores the audio as a public file under an unguessable name of "
+            "the caller's own. The same caller asking for the same text, voice, format and speed gets the "
+            "same file, returned without synthesizing again (`cached`); another caller gets a copy of their "
+            "own (`cached: false`)."
         ),
         request=SynthesizeRequestSerializer,
         responses={
@@ -42,6 +61,7 @@ class SynthesizeView(APIView):
         data = SynthesizeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         stored = speech_synthesize(
+            owner=speech_owner(request),
             text=data.validated_data["text"],
             voice=data.validated_data["voice"],
             fmt=data.validated_data["format"],
@@ -50,7 +70,7 @@ class SynthesizeView(APIView):
         return Response(
             SynthesizeResponseSerializer(
                 {
-                    "audio_url": stored.url,
+                    "audio_url": absolute_url(request, stored.url),
                     "format": stored.fmt,
                     "voice": stored.voice,
                     "duration_seconds": round(stored.duration, 3),
@@ -60,15 +80,15 @@ class SynthesizeView(APIView):
         )
 
 
-class TranscribeView(APIView):
+class TranscribeView(SpeechView):
     parser_classes = [CamelCaseMultiPartParser]
 
     @extend_schema(
         tags=["audio"],
         summary="Transcribe audio",
         description=(
-            "Transcribes a recording sent as multipart field `file` (wav, mp3, flac or ogg/vorbis, "
-            "recognised by content, not by name). Limits: STT_MAX_UPLOAD_BYTES (default 25 MB) and "
+            "Transcribes a recording sent as multipart field `file` (wav, mp3, flac, ogg (vorbis or opus), "
+            "webm (opus) or m4a/mp4 (aac): what browsers record; recognised by content, not by name). Limits: STT_MAX_UPLOAD_BYTES (default 25 MB) and "
             "STT_MAX_DURATION_SECONDS (default 600)."
         ),
         request={"multipart/form-data": TranscribeRequestSerializer},

@@ -1,8 +1,9 @@
 """The interview WebSocket (/ws/interview and /): JSON messages {"event": "...", "data": {...}} both ways.
 
-Client events: joinInterview {interviewId | sessionId, token}, leaveInterview, candidateResponse
+Client events: joinInterview {interviewId | sessionId, token?}, leaveInterview, candidateResponse
 {response}, startInterview, endInterview. Server events: joinedInterview, participantJoined,
-participantLeft, aiInterviewerMessage, interviewEnded, error {code, message, details}.
+participantLeft, aiInterviewerMessage, interviewEnded, error {code, message, details}. The token of
+joinInterview is, in this order: `data.token`, the handshake's `Authorization: Bearer`, `?token=`.
 
 The consumer only decodes, checks who is asking and calls interviews_app.services; the events those
 services send after commit reach every client of the interview, in every server process, through the
@@ -13,14 +14,14 @@ channel layer group `interview.<uuid>`. A client that is not authorised gets an 
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
-from djangorestframework_camel_case.util import camelize
+from djangorestframework_camel_case.util import camelize, underscoreize
 
 from conversations.models import Conversation, Turn
 from interviews_app import events, selectors, services
@@ -31,6 +32,7 @@ from interviews_app.serializers import (
     InterviewMessageSerializer,
     InterviewResponseInputSerializer,
 )
+from juggy import jsoninput
 from juggy.accounts.authentication import authenticate_key
 from juggy.errors import BadRequest, Conflict, DomainError, NotAuthenticated, NotFound
 from livekit_app.events import room_group
@@ -105,7 +107,7 @@ def _heartbeat(seat: Seat, channel_name: str) -> None:
 
 
 @database_sync_to_async
-def _act(seat: Seat, action: str, text: str = "") -> None:
+def _act(seat: Seat, action: str, text: str = "", reply_to: int | None = None) -> None:
     interview = Interview.objects.select_related("conversation").filter(pk=seat.interview_id).first()
     if interview is None:
         raise NotFound("Interview not found.", code="interview_not_found")
@@ -113,17 +115,30 @@ def _act(seat: Seat, action: str, text: str = "") -> None:
     if action == "start":
         services.interview_start(interview=interview, transport=transport)
     elif action == "respond":
-        services.interview_respond(interview=interview, text=text, transport=transport)
+        services.interview_respond(interview=interview, text=text, transport=transport, reply_to=reply_to)
     else:
         reason = (Conversation.EndReason.ENDED_BY_CANDIDATE if seat.role == "candidate"
                   else Conversation.EndReason.ENDED_BY_OWNER)
         services.interview_end(interview=interview, reason=reason, transport=transport)
 
 
+def handshake_token(scope: dict) -> str:
+    """The credential given when the socket was opened: `Authorization: Bearer <token>` (servers,
+    agents, CLIs), else a `token` query parameter (browsers cannot set headers on a WebSocket)."""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            scheme, _, credential = value.decode("latin-1").strip().partition(" ")
+            if scheme.lower() == "bearer" and credential.strip():
+                return credential.strip()
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [])
+    return values[0].strip() if values else ""
+
+
 class InterviewConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.seat: Seat | None = None
         self.heartbeat: asyncio.Task | None = None
+        self.handshake_token = handshake_token(self.scope)
         await self.accept()
 
     async def disconnect(self, code):
@@ -151,8 +166,8 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
     @classmethod
     async def decode_json(cls, text_data):
         try:
-            return json.loads(text_data)
-        except ValueError:  # includes JSONDecodeError and bad UTF-16 surrogates
+            return jsoninput.loads(text_data)
+        except (ValueError, jsoninput.JsonTooDeep):  # JSONDecodeError, bad UTF-16 surrogates, too deep
             return _MALFORMED
 
     async def receive_json(self, content, **kwargs):
@@ -184,7 +199,8 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
     # --- client events -------------------------------------------------------------------------------
     async def on_join(self, data: dict) -> None:
         interview_id = data.get("interviewId") or data.get("sessionId")
-        token = data.get("token")
+        # The token in the message first, then the handshake's (Authorization header, ?token=).
+        token = data.get("token") or self.handshake_token
         try:
             interview_id = str(uuid.UUID(str(interview_id))) if interview_id else None
         except ValueError:
@@ -193,8 +209,13 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
             raise BadRequest("joinInterview needs interviewId (or sessionId), a UUID.", code="invalid_payload",
                              details={"interviewId": ["A UUID is required."]})
         if not isinstance(token, str) or not token:
-            await self._refuse(NotAuthenticated("joinInterview needs a token: your API token or the candidate token.",
-                                                code="not_authenticated"), CLOSE_UNAUTHENTICATED)
+            missing = NotAuthenticated(
+                "joinInterview needs a token (your API token or the candidate token) in data.token, "
+                "or on the handshake: an Authorization: Bearer header or ?token= in the URL.",
+                code="not_authenticated",
+                details={"token": ["Missing: data.token, the Authorization header or the token query parameter."]},
+            )
+            await self._refuse(missing, CLOSE_UNAUTHENTICATED)
             return
         if self.seat is not None:
             if self.seat.interview_id == interview_id:
@@ -226,11 +247,11 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_response(self, data: dict) -> None:
         seat = self._require_seat()
-        payload = InterviewResponseInputSerializer(data=data)
+        payload = InterviewResponseInputSerializer(data=underscoreize(data))
         if not payload.is_valid():
             raise BadRequest(f"response must be a non-empty string of at most {RESPONSE_MAX_CHARS} characters.",
                              code="invalid_payload", details=camelize(payload.errors))
-        await _act(seat, "respond", payload.validated_data["response"])
+        await _act(seat, "respond", payload.validated_data["response"], payload.validated_data.get("reply_to"))
 
     async def on_start(self, data: dict) -> None:
         await _act(self._require_seat(), "start")

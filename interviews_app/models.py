@@ -46,6 +46,7 @@ class Interview(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "live interview"
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="interview_owner_created"),
             models.Index(fields=["room_name"], name="interview_room_name"),
@@ -97,6 +98,7 @@ class InterviewConnection(models.Model):
 
     class Meta:
         ordering = ["joined_at"]
+        verbose_name = "live connection"
         constraints = [
             models.UniqueConstraint(fields=["interview", "channel_name"], name="interview_connection_unique"),
         ]

@@ -7,7 +7,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from conversations.models import Turn
+from conversations.review import ReviewStatus
+from conversations.serializers import REVIEW_STATES, AiAssessmentSerializer, ReviewedSerializer
 from conversations.services import progress
+from interviews_app.candidate_page import candidate_link
 from interviews_app.models import Interview
 from livekit_app.models import ROOM_NAME_PATTERN
 
@@ -49,6 +52,12 @@ class InterviewCreateInputSerializer(serializers.Serializer):
 
 class InterviewResponseInputSerializer(serializers.Serializer):
     response = serializers.CharField(max_length=RESPONSE_MAX_CHARS, help_text="The candidate's answer (text).")
+    reply_to = serializers.IntegerField(
+        min_value=0, required=False,
+        help_text="Optional: the index of the interviewer message this answers. The answer is stored only while "
+        "that message is the last one (else 409 already_answered), so an answer re-sent after a lost connection "
+        "is never stored twice.",
+    )
 
 
 # --- output ----------------------------------------------------------------------------------------
@@ -98,8 +107,8 @@ class InterviewSerializer(serializers.ModelSerializer):
     end_reason = serializers.CharField(source="conversation.end_reason", read_only=True)
     job_description = serializers.SerializerMethodField()
     summary_status = serializers.ChoiceField(choices=Interview.SummaryStatus.choices, read_only=True)
-    started_at = serializers.DateTimeField(source="conversation.started_at", read_only=True)
-    ended_at = serializers.DateTimeField(source="conversation.ended_at", read_only=True)
+    started_at = serializers.DateTimeField(source="conversation.started_at", read_only=True, allow_null=True)
+    ended_at = serializers.DateTimeField(source="conversation.ended_at", read_only=True, allow_null=True)
     interviewer = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
     duration_seconds = serializers.SerializerMethodField()
@@ -152,10 +161,17 @@ class InterviewCreatedSerializer(InterviewSerializer):
             "of this interview, for /livekit/token in its room, and for joinInterview on the WebSocket."
         )
     )
+    candidate_link = serializers.SerializerMethodField(
+        help_text="The candidate's interview page (GET /i/<candidateToken>): send this link to the candidate. "
+        "It opens this interview only, and stops working when the candidate token expires."
+    )
     room = RoomInfoSerializer()
 
     class Meta(InterviewSerializer.Meta):
-        fields = [*InterviewSerializer.Meta.fields, "candidate_token", "room"]
+        fields = [*InterviewSerializer.Meta.fields, "candidate_token", "candidate_link", "room"]
+
+    def get_candidate_link(self, interview) -> str:
+        return candidate_link(interview.candidate_token, self.context.get("request"))
 
 
 class ExchangeSerializer(serializers.Serializer):
@@ -165,6 +181,12 @@ class ExchangeSerializer(serializers.Serializer):
     candidate_message = InterviewMessageSerializer(allow_null=True, help_text="The answer it replies to (null for the opening).")
     progress = ProgressSerializer()
     finished = serializers.BooleanField(help_text="True when this message ended the interview.")
+    interviewer = serializers.ChoiceField(
+        choices=["livekit_agent", "server"],
+        help_text="Who conducts the interview: the LiveKit agent in the room (LiveKit configured), or the "
+        "server's own interviewer over REST and WebSocket.",
+    )
+    agent_dispatch_id = serializers.CharField(allow_blank=True, help_text="The LiveKit agent dispatch, if any.")
 
 
 class TranscriptSerializer(serializers.Serializer):
@@ -181,6 +203,10 @@ class SummarySerializer(serializers.Serializer):
         "(score, rationale, evidence quoted from the transcript), sufficient, provider, model."
     )
     generated_at = serializers.DateTimeField()
+    # The human review beside the AI's values (conversations.review.review_blocks).
+    ai = AiAssessmentSerializer(allow_null=True, help_text="The AI's scores and recommendation.")
+    reviewed = ReviewedSerializer(allow_null=True, help_text="The human review, null until someone reviews.")
+    review_status = serializers.ChoiceField(choices=ReviewStatus.ALL, help_text=REVIEW_STATES)
 
 
 class SummaryPendingSerializer(serializers.Serializer):

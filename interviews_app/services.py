@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
 from conversations import services as conversations
 from conversations import signals
@@ -71,13 +73,32 @@ def interview_create(
         interview.conversation = conversation
         interview.save()
         # Inside the transaction: if the pass cannot be issued, no interview is left without one.
-        token = livekit.room_pass_issue(
-            room_name=room_name,
-            identity=candidate_id,
-            name=candidate_name,
-            scope={"interview": str(interview.id)},
-        )
+        token = candidate_pass_issue(interview=interview)
     return CreatedInterview(interview=interview, candidate_token=token)
+
+
+# The candidate's pass lives this long from the interview's creation, however often it is issued.
+CANDIDATE_PASS_TTL = timedelta(seconds=livekit.ROOM_PASS_DEFAULT_TTL_SECONDS)
+
+
+def candidate_pass_expiry(interview: Interview) -> datetime:
+    return interview.created_at + CANDIDATE_PASS_TTL
+
+
+def candidate_pass_issue(*, interview: Interview) -> str | None:
+    """The candidate's pass (jgp_...): this interview's room and candidate, scope {"interview": id}, expiring
+    when the one handed out at creation does (so showing it again, e.g. in the admin, never extends it).
+    None once that time has passed."""
+    remaining = int((candidate_pass_expiry(interview) - timezone.now()).total_seconds())
+    if remaining < 1:
+        return None
+    return livekit.room_pass_issue(
+        room_name=interview.room_name,
+        identity=interview.candidate_id,
+        name=interview.candidate_name,
+        scope={"interview": str(interview.id)},
+        ttl=remaining,
+    )
 
 
 def interview_start(*, interview: Interview, transport: str = Turn.Transport.REST) -> conversations.Exchange:
@@ -104,9 +125,11 @@ def interview_start(*, interview: Interview, transport: str = Turn.Transport.RES
     return exchange
 
 
-def interview_respond(*, interview: Interview, text: str, transport: str) -> conversations.Exchange:
-    """The candidate's answer and the interviewer's reply; the closing reply ends the interview."""
-    exchange = conversations.respond(interview.conversation, text=text, transport=transport)
+def interview_respond(*, interview: Interview, text: str, transport: str,
+                      reply_to: int | None = None) -> conversations.Exchange:
+    """The candidate's answer and the interviewer's reply; the closing reply ends the interview.
+    `reply_to`: the index of the interviewer message answered (a re-sent answer is never stored twice)."""
+    exchange = conversations.respond(interview.conversation, text=text, transport=transport, reply_to=reply_to)
     interview.conversation = exchange.conversation
     return exchange
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conversations.models import Conversation, Turn
+from conversations.review import review_blocks
 from conversations.services import Exchange
 from interviews_app import selectors, services
 from interviews_app.models import Interview
@@ -70,6 +71,8 @@ def _exchange(interview: Interview, exchange: Exchange) -> dict:
             "candidate_message": exchange.answer,
             "progress": progress_of(interview),
             "finished": interview.status == Interview.Status.ENDED,
+            "interviewer": "livekit_agent" if interview.agent_dispatch_id else "server",
+            "agent_dispatch_id": interview.agent_dispatch_id,
         }
     ).data
 
@@ -111,7 +114,8 @@ class InterviewCreateView(APIView):
         )
         interview = created.interview
         interview.candidate_token = created.candidate_token
-        return Response(InterviewCreatedSerializer(interview).data, status=status.HTTP_201_CREATED)
+        return Response(InterviewCreatedSerializer(interview, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class InterviewDetailView(InterviewBaseView):
@@ -165,7 +169,8 @@ class InterviewRespondView(InterviewBaseView):
         data = InterviewResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         exchange = services.interview_respond(
-            interview=interview, text=data.validated_data["response"], transport=Turn.Transport.REST
+            interview=interview, text=data.validated_data["response"], transport=Turn.Transport.REST,
+            reply_to=data.validated_data.get("reply_to"),
         )
         return Response(_exchange(interview, exchange))
 
@@ -234,7 +239,7 @@ class InterviewSummaryView(InterviewBaseView):
             return Response(
                 SummarySerializer(
                     {"session_id": interview.id, "status": "done", "summary": conversation.analysis,
-                     "generated_at": conversation.analysed_at}
+                     "generated_at": conversation.analysed_at, **review_blocks(conversation)}
                 ).data
             )
         return Response(

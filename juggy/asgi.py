@@ -1,4 +1,4 @@
-"""One ASGI application for HTTP and WebSocket (daphne juggy.asgi:application)."""
+"""One ASGI application for HTTP and WebSocket (`make serve`: uvicorn juggy.asgi:application)."""
 
 import os
 
@@ -11,6 +11,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from juggy.middleware import BodyLimitMiddleware  # noqa: E402
 from juggy.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -37,6 +38,8 @@ if settings.SERVE_FILES:
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
     http_app = ASGIStaticFilesHandler(django_asgi_app)
+# Outermost, so no body is buffered past its route's limit (juggy.middleware.body_limit).
+http_app = BodyLimitMiddleware(http_app)
 
 application = ProtocolTypeRouter(
     {

@@ -5,6 +5,7 @@ the built-in AI engine. DATABASE_URL and REDIS_URL switch to the production serv
 Every variable read here is listed in README.md and .env.example.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -48,6 +49,10 @@ VAR_DIR = Path(env.str("JUGGY_VAR_DIR", default=str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
     "daphne",
+    # The admin's theme (its CSS, fonts and scripts ship in the wheel: it works offline); before
+    # django.contrib.admin so its templates win.
+    "unfold",
+    "unfold.contrib.filters",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,6 +62,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from /static/: the docs work offline
     "channels",
     "juggy.accounts",
     "media_app",
@@ -64,6 +70,8 @@ INSTALLED_APPS = [
     "conversations",
     "sessions_app",
     "interviews_app",
+    "auditlog",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the signed-in user as the actor of the audit log's change entries (backoffice).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "juggy.middleware.JsonExceptionMiddleware",
@@ -86,7 +96,7 @@ ASGI_APPLICATION = "juggy.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "juggy" / "templates"],  # the project package's own pages (API docs)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -119,6 +129,10 @@ else:
     # DB_CONN_MAX_AGE applies; with the pool Django requires CONN_MAX_AGE=0.
     if (pool_max := env.int("DB_POOL_MAX_SIZE", default=20)) > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
+        # No "SELECT 1" round trip on every check-out: the pool drops connections that come back
+        # broken, and a query on one that died idle fails like any database error (the VAPI path speaks
+        # an apology; others answer 503).
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": min(env.int("DB_POOL_MIN_SIZE", default=2), pool_max),
             "max_size": pool_max,
@@ -147,11 +161,27 @@ USE_TZ = True
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 
+# Seconds a channel-layer Redis read may wait: more than channels_redis's 5 s blocking read.
+CHANNEL_LAYER_SOCKET_TIMEOUT = env.float("CHANNEL_LAYER_SOCKET_TIMEOUT", default=15.0)
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("CHANNEL_LAYER_PREFIX", default="juggy")},
+            "CONFIG": {
+                # channels_redis waits for messages with blocking reads of 5 s (brpop_timeout); the Redis
+                # client's default socket timeout is also 5 s, so a quiet socket's read timed out first
+                # and the consumer closed with 1011. The socket timeout must outlast the blocking read;
+                # keepalives find a dead peer on an idle connection.
+                "hosts": [{
+                    "address": REDIS_URL,
+                    "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
+                    "socket_connect_timeout": 5,
+                    "socket_keepalive": True,
+                    "health_check_interval": 30,
+                }],
+                "prefix": env.str("CHANNEL_LAYER_PREFIX", default="juggy"),
+            },
         }
     }
     CACHES = {
@@ -165,6 +195,10 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# `make serve` (scripts/serve): uvicorn processes. One per CPU; embedded mode (no REDIS_URL) has an
+# in-memory channel layer, so one process, or sockets would miss other processes' events.
+WEB_WORKERS = env.int("WEB_WORKERS", default=0) or ((os.cpu_count() or 1) if REDIS_URL else 1)
+
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -176,6 +210,21 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="juggy")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
+# A task whose worker dies mid-run goes back to the queue (acks_late + reject), and an unacknowledged
+# message is redelivered by Redis after the visibility timeout: longer than any task may run (and than
+# the longest retry countdown), far shorter than the broker's default of one hour.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+# The sweep (Celery beat, `make beat`) re-queues background work (parsing, structuring, analyses and
+# summaries) that has not moved for WORK_STUCK_AFTER_SECONDS, longer than any task may run; a document
+# still not done WORK_GIVE_UP_AFTER_SECONDS after its upload is failed instead, with the reason.
+WORK_STUCK_AFTER_SECONDS = env.int("WORK_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+WORK_GIVE_UP_AFTER_SECONDS = env.int("WORK_GIVE_UP_AFTER_SECONDS", default=4 * WORK_STUCK_AFTER_SECONDS)
+SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE = {
+    "media-sweep-stuck": {"task": "media_app.tasks.media_sweep", "schedule": SWEEP_INTERVAL_SECONDS},
+    "conversations-sweep-stuck": {"task": "conversations.tasks.conversation_sweep", "schedule": SWEEP_INTERVAL_SECONDS},
+}
 
 # --- Files ----------------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -189,25 +238,41 @@ STORAGES = {
 }
 # Serve /static/ (admin) and public /files/ from the ASGI app itself; turn off behind a web server.
 SERVE_FILES = env.bool("SERVE_FILES", default=True)
-PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Base of the absolute URLs we hand out (audio files). Empty: built from each request (scheme, host, port).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+# Behind a reverse proxy that sets them: trust X-Forwarded-Proto, -Host and -Port for those URLs (and
+# for request.is_secure()). Off by default: a client could otherwise choose the links we hand out.
+if env.bool("TRUST_PROXY_HEADERS", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+    USE_X_FORWARDED_PORT = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every request body is bounded before it is buffered (juggy.middleware.BodyLimitMiddleware): uploads by
+# MEDIA_MAX_UPLOAD_BYTES / STT_MAX_UPLOAD_BYTES, everything else by this.
+REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- REST API -------------------------------------------------------------------------------------
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AUTH_CLIENT_RATE_LIMIT = env.str("AUTH_CLIENT_RATE_LIMIT", default="20/minute")  # failed logins per client
+AUTH_USERNAME_RATE_LIMIT = env.str("AUTH_USERNAME_RATE_LIMIT", default="100/hour")  # per username, any client
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["juggy.accounts.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "djangorestframework_camel_case.parser.CamelCaseJSONParser",
+        "juggy.jsoninput.JSONParser",  # CamelCaseJSONParser with bounded nesting
         "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
         "djangorestframework_camel_case.parser.CamelCaseFormParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["juggy.accounts.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("USER_RATE_LIMIT", default="600/minute"),
-        "auth": env.str("AUTH_RATE_LIMIT", default="5/minute"),
+        "auth": env.str("AUTH_RATE_LIMIT", default="5/minute"),  # failed logins per username and client
     },
+    # Client addresses (throttles, login guard): REMOTE_ADDR, or with n trusted proxies in front the n-th
+    # X-Forwarded-For address from the right. 0: X-Forwarded-For is ignored, so it cannot be forged.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "juggy.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -235,13 +300,20 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "sessions_app.vapi.schema.add_vapi_paths",
+        "juggy.schema.complete_responses",
     ],
     "SCHEMA_PATH_PREFIX": "/",
+    # Swagger UI and ReDoc from the drf-spectacular-sidecar app's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- CORS: nothing open unless named --------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = False
+# The cursor listing (/session/get-all/v6) names its next page in these; a browser must be able to read them.
+CORS_EXPOSE_HEADERS = ["Link", "X-Next-Cursor"]
 
 # --- AI (juggy.ai) --------------------------------------------------------------------------------
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
@@ -253,6 +325,10 @@ OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
 # "builtin" or "openai"; empty picks openai when a key is set.
 AI_PROVIDER = env.str("AI_PROVIDER", default="") or ("openai" if OPENAI_API_KEY else "builtin")
 INTERVIEW_END_CALL_PHRASE = env.str("INTERVIEW_END_CALL_PHRASE", default="Thank you for your time today. Goodbye.")
+# The LiveKit interviewer: a gentle prompt after this many seconds of the candidate's silence, and the
+# end of the interview after the longer one.
+INTERVIEW_SILENCE_PROMPT_SECONDS = env.float("INTERVIEW_SILENCE_PROMPT_SECONDS", default=15.0)
+INTERVIEW_SILENCE_END_SECONDS = env.float("INTERVIEW_SILENCE_END_SECONDS", default=60.0)
 SESSION_ANALYSIS_WAIT_SECONDS = env.float("SESSION_ANALYSIS_WAIT_SECONDS", default=2.0)  # GET /session/analyse waits this long before 202
 # Speech: "builtin" (eSpeak NG + Whisper tiny.en, offline) or "openai".
 SPEECH_PROVIDER = env.str("SPEECH_PROVIDER", default="") or ("openai" if OPENAI_API_KEY else "builtin")
@@ -284,6 +360,27 @@ LIVEKIT_API_TIMEOUT_SECONDS = env.float("LIVEKIT_API_TIMEOUT_SECONDS", default=5
 # Without a LiveKit server, tokens are still minted (and verifiable) with this local key pair.
 LIVEKIT_LOCAL_API_KEY = env.str("LIVEKIT_LOCAL_API_KEY", default="juggy-local")
 LIVEKIT_LOCAL_API_SECRET = env.str("LIVEKIT_LOCAL_API_SECRET", default="") or f"local-{SECRET_KEY}"
+
+# --- Back office (docs/backoffice.md) -------------------------------------------------------------
+# Finished interviews older than this many days are erased by a periodic task (`celery -A juggy beat`);
+# 0 turns retention off. `manage.py erase_expired --dry-run` lists what it would erase.
+DATA_RETENTION_DAYS = env.int("DATA_RETENTION_DAYS", default=0)
+CELERY_BEAT_SCHEDULE |= {  # joins the sweeps declared under Celery above
+    "backoffice-retention": {"task": "backoffice.tasks.retention_sweep", "schedule": 6 * 3600.0},
+}
+UNFOLD = {
+    "SITE_TITLE": "Juggy back office",
+    "SITE_HEADER": "Juggy",
+    "SITE_SUBHEADER": "Interviews and scorecards",
+    "SITE_SYMBOL": "record_voice_over",
+    "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "backoffice.dashboard.dashboard_callback",
+    "STYLES": [lambda request: STATIC_URL + "backoffice/admin.css"],
+    "SCRIPTS": [lambda request: STATIC_URL + "backoffice/admin.js"],
+}
+# The audit trail of changes (django-auditlog) records the models backoffice registers, and never the
+# values of fields that hold a candidate's personal data (those are masked or excluded there).
+AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)

@@ -56,6 +56,7 @@ class Participant(models.Model):
 
     class Meta:
         ordering = ["joined_at", "id"]
+        verbose_name = "room participant"
         constraints = [
             models.UniqueConstraint(fields=["room", "identity"], name="livekit_unique_room_identity"),
         ]
@@ -76,7 +77,8 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name = "LiveKit webhook delivery"
+        verbose_name_plural = "LiveKit webhook deliveries"
 
     def __str__(self) -> str:
         return f"{self.event} {self.event_id}"

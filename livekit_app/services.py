@@ -98,8 +98,9 @@ def validate_room_name(name: str) -> None:
 def _validate_limits(empty_timeout: int | None, max_participants: int | None) -> None:
     errors = {}
     for key, value in (("emptyTimeout", empty_timeout), ("maxParticipants", max_participants)):
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > 2**31):
-            errors[key] = ["Must be a whole number between 0 and 2147483648."]
+        # The columns are PostgreSQL integers: at most 2**31 - 1 (a larger value was a 500).
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > 2**31 - 1):
+            errors[key] = ["Must be a whole number between 0 and 2147483647."]
     if errors:
         raise BadRequest("Invalid room settings.", code="invalid", details=errors)
 
@@ -266,9 +267,9 @@ def _issued(minted: MintedToken, identity: str, room_name: str) -> IssuedToken:
 
 def token_issue_for_user(*, user: User, is_service: bool, identity: str, room_name: str, name: str = "") -> IssuedToken:
     """A user gets tokens for rooms they own; a service token for any room."""
-    missing = {k: ["This field is required."] for k, v in (("identity", identity), ("room", room_name)) if not v}
+    missing = {k: ["This field is required."] for k, v in (("identity", identity), ("room_name", room_name)) if not v}
     if missing:
-        raise BadRequest("identity and room are required.", code="invalid", details=missing)
+        raise BadRequest("identity and room_name are required.", code="invalid", details=missing)
     _validate_identity(identity)
     room = room_by_name(room_name)
     if room is None or (not is_service and room.owner_id != user.pk):

@@ -50,7 +50,8 @@ class Media(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "media"
+        verbose_name = "resume"
+        verbose_name_plural = "resumes"
         indexes = [models.Index(fields=["owner", "-created_at"], name="media_owner_created")]
 
     def __str__(self) -> str:

@@ -12,11 +12,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from juggy.accounts.models import User
 from juggy.ai.errors import AIError, ProviderError
-from juggy.errors import BadRequest, PayloadTooLarge
+from juggy.errors import BadRequest, PayloadTooLarge, ServiceUnavailable
 from media_app.detection import BY_FORMAT, detect_type
 from media_app.models import Media
 from media_app.parsing import ParseFailed, parse_document
@@ -74,19 +76,31 @@ def media_upload(*, owner: User, upload: UploadedFile, parse: bool, structure: b
         with transaction.atomic():
             media.save(force_insert=True)
             if parse:
-                _queue_processing(media)
+                _queue_processing(media, undo_on_failure=True)
     except BaseException:
         media.file.delete(save=False)  # no row points at the file: do not leave it behind
         raise
     return media
 
 
-def _queue_processing(media: Media) -> None:
+def _queue_processing(media: Media, *, undo_on_failure: bool = False) -> None:
     from media_app.tasks import media_process
 
     media_id = str(media.id)
+
+    def queue() -> None:
+        try:
+            media_process.delay(media_id)
+        except BrokerUnavailable as exc:
+            if undo_on_failure:
+                # A new upload whose work cannot be queued is not kept: no `pending` row that nothing
+                # will ever parse, and no file without a row. Row and file go together or not at all.
+                Media.objects.filter(pk=media_id).delete()
+                media.file.delete(save=False)
+            raise ServiceUnavailable("The task queue is unavailable; nothing was stored. Retry later.") from exc
+
     # A worker must not look for the row before it is committed.
-    transaction.on_commit(lambda: media_process.delay(media_id))
+    transaction.on_commit(queue)
 
 
 def media_request_parse(*, media: Media, structure: bool | None = None) -> Media:
@@ -172,7 +186,9 @@ def media_structure(*, media_id: uuid.UUID | str, final_attempt: bool = True) ->
     if media is None or media.structure_state != StructureState.PENDING or media.state != State.PARSED:
         return media
     try:
-        structured = structure_resume(media.text)
+        # A transient model error is retried by the task; on the last attempt (or any other model
+        # failure) structure_resume falls back to the built-in parser.
+        structured = structure_resume(media.text, retry_transient=not final_attempt)
     except ProviderError as exc:
         if exc.transient and not final_attempt:
             raise
@@ -198,6 +214,50 @@ def media_process(*, media_id: uuid.UUID | str, final_attempt: bool = True) -> M
     if media is not None and media.structure_state == StructureState.PENDING and media.state == State.PARSED:
         media = media_structure(media_id=media_id, final_attempt=final_attempt)
     return media
+
+
+def media_sweep_stuck(*, now=None) -> dict[str, int]:
+    """Settle background work that stopped moving (a worker killed mid-task, a lost message).
+
+    A media pending or parsing, or parsed with structuring pending, untouched for WORK_STUCK_AFTER_SECONDS
+    (longer than any task may run) is queued again: parsing goes back to pending so the new task can
+    claim it. One uploaded more than WORK_GIVE_UP_AFTER_SECONDS ago is failed instead, with the reason,
+    so a document that keeps killing workers ends visibly. Run by the periodic sweep (Celery beat)."""
+    now = now or timezone.now()
+    stuck_before = now - timedelta(seconds=settings.WORK_STUCK_AFTER_SECONDS)
+    give_up_before = now - timedelta(seconds=settings.WORK_GIVE_UP_AFTER_SECONDS)
+    parse_stuck = Media.objects.filter(state__in=[State.PENDING, State.PARSING], updated_at__lt=stuck_before)
+    structure_stuck = Media.objects.filter(
+        state=State.PARSED, structure_state=StructureState.PENDING, updated_at__lt=stuck_before
+    )
+    abandoned = "The worker processing this document stopped; it was given up after repeated attempts."
+    counts = {"requeued": 0, "failed": 0}
+    # Conditional updates: a task that finishes meanwhile, or a second sweep, leaves nothing to redo.
+    counts["failed"] += parse_stuck.filter(created_at__lt=give_up_before).update(
+        state=State.FAILED, parse_error=abandoned, updated_at=now, structure_state=Case(
+            When(structure_state=StructureState.PENDING, then=Value(StructureState.FAILED)),
+            default=F("structure_state"), output_field=Media._meta.get_field("structure_state")),
+        structure_error=Case(When(structure_state=StructureState.PENDING, then=Value(abandoned)),
+                             default=F("structure_error"), output_field=Media._meta.get_field("structure_error")),
+    )
+    counts["failed"] += structure_stuck.filter(created_at__lt=give_up_before).update(
+        structure_state=StructureState.FAILED, structure_error=abandoned, updated_at=now
+    )
+    for media_id in list(parse_stuck.values_list("pk", flat=True)) + list(structure_stuck.values_list("pk", flat=True)):
+        with transaction.atomic():
+            moved = Media.objects.filter(pk=media_id, updated_at__lt=stuck_before).filter(
+                Q(state__in=[State.PENDING, State.PARSING]) | Q(state=State.PARSED, structure_state=StructureState.PENDING)
+            ).update(
+                state=Case(When(state=State.PARSING, then=Value(State.PENDING)), default=F("state"),
+                           output_field=Media._meta.get_field("state")),
+                updated_at=now,
+            )
+            if moved:
+                _queue_processing(Media(pk=media_id))
+                counts["requeued"] += 1
+    if any(counts.values()):
+        log.warning("media sweep: %(requeued)s re-queued, %(failed)s failed (stuck)", counts)
+    return counts
 
 
 def media_delete(*, media: Media) -> None:

@@ -14,3 +14,9 @@ def media_process(self, media_id: str) -> None:
         services.media_process(media_id=media_id, final_attempt=self.request.retries >= MAX_RETRIES)
     except ProviderError as exc:
         raise self.retry(exc=exc, countdown=30 * (self.request.retries + 1)) from exc
+
+
+@shared_task(acks_late=True)
+def media_sweep() -> dict[str, int]:
+    """Periodic (Celery beat): re-queue or fail media work stuck past its deadline."""
+    return services.media_sweep_stuck()

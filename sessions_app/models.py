@@ -103,6 +103,7 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "voice interview"
         indexes = [
             models.Index(fields=["user", "-created_at"], name="session_user_created"),
             models.Index(fields=["organisation", "-created_at"], name="session_org_created"),

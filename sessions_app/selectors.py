@@ -35,7 +35,7 @@ def session_for_call(call_id: str) -> Session | None:
 def session_detail(*, sessions: QuerySet[Session], session_id) -> Session | None:
     """One session out of `sessions` (already scoped to the caller), ready for the detail serializer."""
     return (
-        sessions.select_related("conversation__media", "organisation", "template", "candidate")
+        sessions.select_related("conversation__media", "conversation__review", "organisation", "template", "candidate")
         .prefetch_related("conversation__turns")
         .filter(pk=session_id)
         .first()

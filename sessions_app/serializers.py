@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from conversations.models import Conversation, Turn
+from conversations.serializers import ReviewBlocksMixin
 from conversations.services import analysis_report, questions
 from sessions_app.models import AssessmentTemplate, Session
 
@@ -142,6 +143,25 @@ class CompetencyScoreSerializer(serializers.Serializer):
     evidence = EvidenceSerializer(many=True)
 
 
+class NotAssessedSerializer(serializers.Serializer):
+    competency = serializers.CharField()
+    name = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class NotCoveredSerializer(serializers.Serializer):
+    question_id = serializers.CharField()
+    text = serializers.CharField()
+    competency = serializers.CharField()
+
+
+class MissedAnswerSerializer(serializers.Serializer):
+    question_id = serializers.CharField()
+    category = serializers.ChoiceField(choices=["non_answer", "off_topic"])
+    quote = serializers.CharField(allow_blank=True, help_text="What the candidate said, verbatim.")
+    turn_index = serializers.IntegerField(help_text="Index of the candidate turn in the transcript.")
+
+
 class AnalysisResultSerializer(serializers.Serializer):
     sufficient = serializers.BooleanField(help_text="False when the transcript is too thin to judge.")
     overall_score = serializers.FloatField(allow_null=True, help_text="1 to 5.")
@@ -152,6 +172,13 @@ class AnalysisResultSerializer(serializers.Serializer):
     competencies = CompetencyScoreSerializer(many=True)
     provider = serializers.CharField()
     model = serializers.CharField()
+    not_assessed = NotAssessedSerializer(
+        many=True, help_text="Competencies not scored: the transcript gives not enough evidence for them."
+    )
+    not_covered = NotCoveredSerializer(many=True, help_text="Planned questions the candidate never got to answer.")
+    missed_answers = MissedAnswerSerializer(
+        many=True, help_text="Questions answered with a non-answer or about something else, quoted verbatim."
+    )
 
 
 def normalised_analysis(data: dict | None) -> dict | None:
@@ -161,8 +188,9 @@ def normalised_analysis(data: dict | None) -> dict | None:
     return Analysis.from_dict(data).to_dict() if data else None
 
 
-class AnalysisStateSerializer(serializers.Serializer):
-    """The analysis block of a session (of its conversation): state, structured result, readable report."""
+class AnalysisStateSerializer(ReviewBlocksMixin, serializers.Serializer):
+    """The analysis block of a session (of its conversation): state, structured result, readable report,
+    and the human review beside the AI's values (`ai`, `reviewed`, `reviewStatus`)."""
 
     status = serializers.CharField(source="analysis_status", help_text=ANALYSIS_STATES)
     score = serializers.FloatField(source="analysis_score", allow_null=True)
@@ -180,8 +208,9 @@ class AnalysisStateSerializer(serializers.Serializer):
         return analysis_report(conversation.analysis)
 
 
-class AnalysisResponseSerializer(serializers.Serializer):
-    """GET /session/analyse, of a session's conversation (its `session` is the session)."""
+class AnalysisResponseSerializer(ReviewBlocksMixin, serializers.Serializer):
+    """GET /session/analyse, of a session's conversation (its `session` is the session), with the human
+    review beside the AI's values (`ai`, `reviewed`, `reviewStatus`)."""
 
     session_id = serializers.UUIDField(source="session.id")
     status = serializers.CharField(source="analysis_status", help_text=ANALYSIS_STATES)

@@ -72,9 +72,13 @@ class LiveServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"daphne exited: {self.log.read_text()[-3000:]}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"http://{self.host}/health", timeout=2) as response:
-                if response.status == 200:
+            try:
+                with urllib.request.urlopen(f"http://{self.host}/health", timeout=2):
                     return
+            except urllib.error.HTTPError:
+                return  # serving: 503 only says a component (e.g. a Celery worker) is missing
+            except OSError:
+                pass
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"daphne did not start: {self.log.read_text()[-3000:]}")

@@ -25,7 +25,7 @@ def test_superuser_reads_transcript_and_summary(client, make_user, finished, dja
     with django_assert_max_num_queries(10):
         listing = client.get(reverse("admin:interviews_app_interview_changelist"))
     assert listing.status_code == 200
-    assert "John Doe" in listing.content.decode() and "interview-room-123" in listing.content.decode()
+    assert "John Doe" in listing.content.decode()
     page = client.get(reverse("admin:interviews_app_interview_change", args=[finished.pk])).content.decode()
     assert ANSWER[:40] in page  # the transcript inline
     summary = finished.conversation.analysis

@@ -98,6 +98,23 @@ def test_a_lost_metadata_file_means_synthesizing_again(api_client):
     assert default_storage.listdir("tts")[1] == [stored_name(first["audioUrl"]).removeprefix("tts/")]
 
 
+def test_audio_url_follows_the_request_without_public_base_url(api_client, settings):
+    # A server on any host and port hands out links that work there.
+    settings.PUBLIC_BASE_URL = ""
+    settings.ALLOWED_HOSTS = ["juggy.test"]
+    body = api_client.post(SYNTH, {"text": "Hello there.", "voice": "alloy"}, format="json", HTTP_HOST="juggy.test:8123").json()
+    assert body["audioUrl"].startswith("http://juggy.test:8123/files/tts/")
+    assert api_client.get(body["audioUrl"].removeprefix("http://juggy.test:8123"), HTTP_HOST="juggy.test").status_code == 200
+    # Forwarded headers count only from a trusted proxy (TRUST_PROXY_HEADERS).
+    proxied = {"HTTP_HOST": "juggy.test:8123", "HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_HOST": "juggy.test"}
+    assert api_client.post(SYNTH, {"text": "Hello there.", "voice": "alloy"}, format="json", **proxied).json()["audioUrl"].startswith(
+        "http://juggy.test:8123/")
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.USE_X_FORWARDED_HOST = settings.USE_X_FORWARDED_PORT = True
+    body = api_client.post(SYNTH, {"text": "Hello there.", "voice": "alloy"}, format="json", **proxied).json()
+    assert body["audioUrl"].startswith("https://juggy.test/files/tts/")
+
+
 def test_synthesize_requires_authentication(anon_client):
     assert_error(anon_client.post(SYNTH, {"text": "Hi", "voice": "alloy"}, format="json"), 401, "not_authenticated")
 

@@ -194,6 +194,35 @@ async def test_bad_credentials_are_closed_4401(interview, token, code, close):
     await assert_closed(socket, close)
 
 
+async def test_token_on_the_handshake_header_or_query(interview, other_client):
+    # Servers, agents and CLIs: the Authorization header; no Origin either (not a browser).
+    socket = WebsocketCommunicator(
+        application, "/ws/interview", headers=[(b"authorization", f"Bearer {interview['ownerToken']}".encode())])
+    assert (await socket.connect(timeout=TIMEOUT))[0]
+    await send(socket, "joinInterview", {"interviewId": interview["sessionId"]})
+    assert (await receive(socket, "joinedInterview"))["role"] == "owner"
+    await socket.disconnect()
+    # Browsers: ?token= on the URL (at the contract's root path too).
+    socket = await connect(f"/?token={interview['candidateToken']}")
+    await send(socket, "joinInterview", {"sessionId": interview["sessionId"]})
+    assert (await receive(socket, "joinedInterview"))["role"] == "candidate"
+    await socket.disconnect()
+    # The message's token comes first: another user's token in data is refused whatever the URL says.
+    socket = await connect(f"/ws/interview?token={interview['ownerToken']}")
+    await send(socket, "joinInterview", {"interviewId": interview["sessionId"], "token": other_client.token_key})
+    assert (await receive(socket, "error"))["code"] == "interview_not_found"
+    await assert_closed(socket, 4403)
+
+
+async def test_missing_token_names_the_field(interview):
+    socket = await connect()
+    await send(socket, "joinInterview", {"interviewId": interview["sessionId"]})
+    error = await receive(socket, "error")
+    assert error["code"] == "not_authenticated" and "token" in error["details"]
+    assert "data.token" in error["message"] and "Authorization" in error["message"]
+    await assert_closed(socket, 4401)
+
+
 async def test_someone_elses_interview_is_closed_4403(interview, other_client, create_interview):
     socket = await connect()
     await send(socket, "joinInterview", {"interviewId": interview["sessionId"], "token": other_client.token_key})

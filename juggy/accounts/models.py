@@ -42,6 +42,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "organisation membership"
         constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="unique_membership")]
 
     def __str__(self) -> str:
@@ -68,6 +69,7 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "API token"
 
     def __str__(self) -> str:
         kind = "service" if self.is_service else "user"

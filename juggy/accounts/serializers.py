@@ -22,6 +22,7 @@ class MembershipOutSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     username = serializers.CharField()
-    email = serializers.EmailField()
+    # Not EmailField: users without an email address (e.g. service accounts) have "", which is no email.
+    email = serializers.CharField(allow_blank=True, help_text="The user's email address; empty when none is set.")
     credits = serializers.IntegerField()
     memberships = MembershipOutSerializer(many=True)

@@ -8,7 +8,7 @@ from juggy.accounts.models import CreditAccount
 from juggy.accounts.selectors import user_by_login
 from juggy.accounts.serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
 from juggy.accounts.services import token_create
-from juggy.accounts.throttling import FailedLoginThrottle
+from juggy.accounts.throttling import LoginGuard
 from juggy.errors import NotAuthenticated
 
 
@@ -28,20 +28,21 @@ class TokenView(APIView):
             400: OpenApiResponse(description="Missing or malformed fields."),
             401: OpenApiResponse(description="Wrong username or password."),
             429: OpenApiResponse(description="Too many failed attempts; retry later."),
+            503: OpenApiResponse(description="The failed-login counter (the cache) is unavailable."),
         },
     )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         login = data.validated_data["username"].strip()
-        throttle = FailedLoginThrottle()
-        wait = throttle.check(request, login)
+        guard = LoginGuard(request, login)
+        wait = guard.take()
         if wait is not None:
             raise Throttled(wait=wait, detail="Too many failed login attempts.")
         user = user_by_login(login)
         if user is None or not user.is_active or not user.check_password(data.validated_data["password"]):
-            throttle.record_failure(request, login)
-            raise NotAuthenticated("Wrong username or password.", code="invalid_credentials")
+            raise NotAuthenticated("Wrong username or password.", code="invalid_credentials")  # the slot stays taken
+        guard.release()
         token, key = token_create(user=user, name=data.validated_data["name"] or "api")
         return Response(
             TokenResponseSerializer({"token": key, "token_id": token.id, "user_id": user.id}).data, status=201

@@ -10,17 +10,52 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPONENTS = {"database", "channelLayer", "celery", "storage", "ai"}
 
 
-@pytest.mark.django_db
-def test_health_reports_every_component_without_auth(anon_client, settings):
+@pytest.mark.django_db(transaction=True)
+def test_health_public_answer_is_status_per_component_only(anon_client, live_worker):
     response = anon_client.get("/health")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
+    assert body["components"] == {name: {"status": "ok"} for name in COMPONENTS}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_a_bad_token_gets_the_public_answer(anon_client, live_worker):
+    response = anon_client.get("/health", HTTP_AUTHORIZATION="Bearer jgy_not-a-token")
+    assert response.status_code == 200 and response.json()["components"]["ai"] == {"status": "ok"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("who", ["staff", "service"])
+def test_health_details_for_staff_and_service_tokens(client_for, make_user, settings, who, live_worker):
+    client = client_for(make_user(username=f"ops-{who}", is_staff=who == "staff"), service=who == "service")
+    body = client.get("/health").json()
     assert set(body["components"]) == COMPONENTS
-    assert all(c["status"] == "ok" for c in body["components"].values())
+    assert all(c["status"] == "ok" and "latencyMs" in c for c in body["components"].values())
     assert body["components"]["ai"]["provider"] == settings.AI_PROVIDER
     expected_mode = "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "worker"
     assert body["components"]["celery"]["mode"] == expected_mode
+    if expected_mode == "worker":
+        assert body["components"]["celery"]["workers"] >= 1
+
+
+@pytest.mark.production
+@pytest.mark.django_db(transaction=True)
+def test_health_is_503_when_no_worker_answers(client_for, make_user):
+    from juggy.celery import app
+
+    app.control.purge()
+    client = client_for(make_user(username="ops", is_staff=True), service=True)
+    response = client.get("/health")
+    assert response.status_code == 503
+    celery = response.json()["components"]["celery"]
+    assert celery["status"] == "error" and "no worker answered" in celery["error"]
+    assert response.json()["error"]["details"]["failing"] == ["celery"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_regular_users_get_the_public_answer(api_client, live_worker):
+    assert api_client.get("/health").json()["components"]["database"] == {"status": "ok"}
 
 
 def _health_in_subprocess(env_overrides: dict) -> dict:

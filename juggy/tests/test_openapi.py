@@ -51,3 +51,42 @@ def test_schema_and_docs_are_served(anon_client, db):
     docs = anon_client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+    redoc = anon_client.get("/api/redoc/")
+    assert redoc.status_code == 200 and b"redoc.standalone.js" in redoc.content
+    for page in (docs, redoc):
+        # Offline: the UIs come from our own /static/, never a CDN (the browser test renders them).
+        assert b"/static/drf_spectacular_sidecar/" in page.content
+        assert b"https://" not in page.content
+        assert "default-src 'self'" in page["Content-Security-Policy"]
+
+
+def test_schema_is_valid_openapi(schema):
+    from openapi_spec_validator import OpenAPIV30SpecValidator
+
+    errors = [f"{list(e.path)}: {e.message}" for e in OpenAPIV30SpecValidator(schema).iter_errors()]
+    assert errors == []
+
+
+def test_every_authenticated_operation_documents_401_and_every_query_400(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            security = operation.get("security", schema.get("security"))
+            if security and {} not in security:
+                assert "401" in operation["responses"], (method, path)
+            if any(p["in"] == "query" for p in operation.get("parameters", [])):
+                assert "400" in operation["responses"], (method, path)
+            for code, response in operation["responses"].items():
+                if code[0] in "45":
+                    assert "content" in response, (method, path, code)
+
+
+def test_structured_resume_keeps_its_title_property(schema):
+    # `title` is a JSON Schema keyword and dropped as one, but an experience's job title is data.
+    resume = schema["components"]["schemas"]["MediaDetail"]["properties"]["structured"]
+    experience = resume["properties"]["experience"]["items"]
+    assert "title" in experience["required"] and experience["properties"]["title"]["type"] == "string"
+
+
+def test_chat_completion_chunk_is_described(schema):
+    chunk = schema["components"]["schemas"]["ChatCompletionChunk"]
+    assert {"index", "delta", "logprobs", "finish_reason"} <= set(chunk["properties"]["choices"]["items"]["properties"])

@@ -1,4 +1,4 @@
-def test_health_ok(anon_client, db):
+def test_health_ok(anon_client, transactional_db, live_worker):
     response = anon_client.get("/health")
     assert response.status_code == 200, response.content
     body = response.json()

@@ -90,7 +90,22 @@ def test_missing_identity_or_room_is_400(api_client, room, params):
 def test_post_missing_room_is_400(api_client, room):
     response = api_client.post("/livekit/token", {"identity": "c1"}, format="json")
     assert response.status_code == 400
-    assert "room" in response.json()["error"]["details"]
+    # Reported under the name the client sends: roomName in the body, room in the query.
+    assert response.json()["error"]["details"] == {"roomName": ["This field is required."]}
+    assert response.json()["error"]["message"] == "roomName: This field is required."
+    query = api_client.get("/livekit/token", {"identity": "c1"}).json()["error"]
+    assert query["details"] == {"room": ["This field is required."]}
+
+
+def test_configured_key_pair_signs_tokens_without_a_server(api_client, room, settings):
+    # LiveKit Cloud used by the frontend only: no LIVEKIT_URL, but the project's key pair.
+    settings.LIVEKIT_URL = ""
+    settings.LIVEKIT_API_KEY, settings.LIVEKIT_API_SECRET = "APIcloudkey", "cloud-secret-long-enough-for-hs256-signing"
+    body = api_client.post("/livekit/token", {"identity": "c1", "roomName": "interview-1"}, format="json").json()
+    claims = verify(body["token"], key="APIcloudkey", secret="cloud-secret-long-enough-for-hs256-signing")
+    assert (claims.identity, claims.video.room) == ("c1", "interview-1")
+    with pytest.raises(jwt.InvalidSignatureError):
+        verify(body["token"])  # not the local pair
 
 
 def test_unknown_room_404_and_other_users_room_404(api_client, other_user):

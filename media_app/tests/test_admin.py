@@ -37,7 +37,7 @@ def test_detail_shows_text_and_structured_resume(admin_client, user):
     media = MediaFactory(owner=user, structured={"name": "Jane <Doe>", "skills": ["Python"]})
     page = admin_client.get(f"/admin/media_app/media/{media.id}/change/").content.decode()
     assert "Senior Backend Engineer" in page
-    assert "&quot;name&quot;: &quot;Jane &lt;Doe&gt;&quot;" in page  # pretty JSON, escaped
+    assert "<strong>Jane &lt;Doe&gt;</strong>" in page and '<span class="jg-chip">Python</span>' in page  # sections, escaped
     assert "<pre" in page
 
 

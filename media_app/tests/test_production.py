@@ -14,7 +14,8 @@ def test_worker_takes_media_from_pending_to_parsed(celery_worker, api_client, up
 
     assert response.status_code == 201
     # Answered before the worker ran: the work is queued, not done.
-    assert response.json()["message"] == "document queued for parsing and structuring"
+    assert response.json()["message"] == "document queued for parsing"
+    assert response.json()["structureState"] == "pending"
     assert response.json()["state"] in ("pending", "parsing")
     media_id = response.json()["mediaId"]
 

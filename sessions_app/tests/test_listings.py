@@ -114,13 +114,30 @@ def test_v6_cursor_walks_every_session_once(api_client, user):
     Session.objects.filter(pk__in=list(created)[:4]).update(created_at=timezone.now())
     seen, cursor, pages = [], "", 0
     while True:
-        body = api_client.get(PATHS["v6"], {"limit": 3, "cursor": cursor}).json()
-        seen += [r["id"] for r in body["items"]]
+        response = api_client.get(PATHS["v6"], {"limit": 3, "cursor": cursor})
+        # The contract's "list of session objects": the cursor travels in the headers.
+        assert isinstance(response.json(), list)
+        seen += [r["id"] for r in response.json()]
         pages += 1
-        cursor = body["nextCursor"]
+        cursor = response.headers.get("X-Next-Cursor")
         if cursor is None:
+            assert "Link" not in response.headers
             break
     assert pages == 3 and len(seen) == 7 and set(seen) == created
+
+
+def test_v6_link_header_follows_to_the_next_page_with_the_same_filters(api_client, user):
+    completed = {str(SessionFactory(user=user, status="completed").pk) for _ in range(3)}
+    SessionFactory(user=user, status="created")
+    first = api_client.get(PATHS["v6"], {"limit": 2, "status": "completed"})
+    link = first.headers["Link"]
+    assert link.startswith("<http://testserver/session/get-all/v6?") and link.endswith('>; rel="next"')
+    url = link[1 : link.index(">")]
+    assert "status=completed" in url and "limit=2" in url
+    assert f"cursor={first.headers['X-Next-Cursor']}" in url
+    second = api_client.get(url)
+    assert len(second.json()) == 1 and "Link" not in second.headers
+    assert {r["id"] for r in first.json() + second.json()} == completed
 
 
 def test_v6_filters(api_client, user, recruiter, org):
@@ -135,7 +152,7 @@ def test_v6_filters(api_client, user, recruiter, org):
     def ids(**params):
         response = api_client.get(PATHS["v6"], params)
         assert response.status_code == 200, response.json()
-        return {r["id"] for r in response.json()["items"]}
+        return {r["id"] for r in response.json()}
 
     assert ids() == {str(old.pk), str(recent.pk), str(enterprise.pk)}
     assert ids(status="completed") == {str(old.pk)}
@@ -192,3 +209,6 @@ def test_each_version_is_documented_in_the_schema(api_client):
     assert {"cursor", "limit", "status", "kind", "createdAfter", "createdBefore", "q"} <= params
     page_params = {p["name"] for p in schema["paths"]["/session/get-all/paginated"]["get"]["parameters"]}
     assert {"page", "limit"} <= page_params
+    v6 = schema["paths"]["/session/get-all/v6"]["get"]["responses"]["200"]
+    assert v6["content"]["application/json"]["schema"]["type"] == "array"
+    assert {"Link", "X-Next-Cursor"} <= set(v6["headers"])

@@ -374,7 +374,8 @@ def test_credits_run_out_mid_interview(client, user):
     again, _ = stream(client, messages, call_body())
     assert again == closing
     charges = LedgerEntry.objects.filter(account=account, kind=LedgerEntry.Kind.CHARGE)
-    assert sorted(charges.values_list("idempotency_key", flat=True)) == ["vapi:call-1:minute:0", "vapi:call-1:minute:1"]
+    assert sorted(charges.values_list("idempotency_key", flat=True)) == [
+        f"vapi:session-{session.pk}:minute:0", f"vapi:session-{session.pk}:minute:1"]
 
 
 def test_no_credits_at_all_closes_at_once(client, user):

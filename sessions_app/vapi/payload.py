@@ -7,10 +7,10 @@ without (a JSON object, a `messages` list).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from juggy import jsoninput
 from juggy.ai import Turn
 from juggy.errors import BadRequest
 
@@ -27,7 +27,7 @@ def _str(value: Any) -> str:
 
 def parse_json_object(body: bytes) -> dict:
     try:
-        data = json.loads(body or b"")
+        data = jsoninput.loads(body or b"")
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("The request body is not valid JSON.", code="malformed_request") from exc
     if not isinstance(data, dict):

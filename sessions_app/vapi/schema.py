@@ -121,16 +121,28 @@ CHUNK = _completion(
     {"type": "string", "nullable": True, "description": "null until the last chunk."},
 )
 
+# OpenAPI 3.0 describes a text/event-stream by one event (3.2's `itemSchema`): a `data` field per event,
+# the parsed shape schemathesis and other checkers validate each event against.
 SSE = {
-    "type": "string",
+    "type": "object",
     "description": (
-        "Server-sent events: `data: {chat.completion.chunk}` (component `ChatCompletionChunk`) per piece of text (the first with "
-        '`delta.role = "assistant"`), a last chunk with `finish_reason: "stop"`, then `data: [DONE]`. '
-        "Failures after the stream has started (the model failing, credits running out) are spoken as a "
-        "closing sentence in the stream, never an error status."
+        "One server-sent event of the stream: `data: {chat.completion.chunk}` (component `ChatCompletionChunk`, "
+        'as JSON text) per piece of text (the first with `delta.role = "assistant"`), a last chunk with '
+        '`finish_reason: "stop"`, then `data: [DONE]`. Failures after the stream has started (the model '
+        "failing, credits running out) are spoken as a closing sentence in the stream, never an error status."
     ),
-    "example": 'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o",'
-    '"choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}]}\n\ndata: [DONE]\n\n',
+    "required": ["data"],
+    "properties": {
+        "data": {
+            "type": "string",
+            "description": "A `ChatCompletionChunk` as JSON, or `[DONE]` after the last chunk.",
+        },
+        "event": {"type": "string", "description": "Always the default event type, `message`."},
+    },
+    "example": {
+        "data": '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o",'
+        '"choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}]}'
+    },
 }
 
 SERVER_MESSAGE = {

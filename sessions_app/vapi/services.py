@@ -1,8 +1,9 @@
 """Domain operations of live VAPI interviews (sync; the async views call them in a worker thread).
 
 Billing (/v2 only): one credit per started minute of the call (VAPI_CREDITS_PER_MINUTE), charged to the
-user's account with the idempotency key `vapi:<call>:minute:<n>`, so retried and concurrent requests of
-one call never charge a minute twice. /v3 (enterprise) charges nothing per call; see docs/vapi.md.
+user's account with the idempotency key `vapi:session-<session id>:minute:<n>`, so retried and concurrent
+requests of one call never charge a minute twice, however they found the session (a session serves one
+call only). /v3 (enterprise) charges nothing per call; see docs/vapi.md.
 """
 
 from __future__ import annotations
@@ -98,7 +99,10 @@ def vapi_minutes_charge(*, session: Session, now: datetime) -> bool:
     if charged >= minutes:
         return True  # the usual case mid-minute: no ledger round trip
     account = credit_account_for_user(session.user)
-    ref = session.call_id or f"session-{session.pk}"
+    # One key per session and minute, whatever linked the request to the session: racing first requests
+    # of a call, one found by call id and one by metadata.sessionId, once charged minute 0 twice under
+    # `vapi:<call id>:...` and `vapi:session-<id>:...`.
+    ref = f"session-{session.pk}"
     ok = True
     for minute in range(charged, minutes):
         try:

@@ -5,6 +5,7 @@ a Celery task) reject the same inputs with the same juggy.errors exceptions.
 """
 
 import hashlib
+import hmac
 import json
 import logging
 from dataclasses import dataclass
@@ -29,13 +30,13 @@ from .base import (
 
 logger = logging.getLogger(__name__)
 
-UPLOAD_FORMATS = ("wav", "mp3", "flac", "ogg")
+UPLOAD_FORMATS = ("wav", "mp3", "flac", "ogg", "webm", "m4a")
 
 
 @dataclass(frozen=True)
 class StoredSpeech:
     name: str  # storage name, tts/<sha256>.<ext>
-    url: str  # absolute
+    url: str  # absolute, or site-relative without PUBLIC_BASE_URL (juggy.files.absolute_url ends it)
     fmt: str
     voice: str
     duration: float
@@ -46,14 +47,25 @@ def speech_cache_key(*, provider: str, text: str, voice: str, fmt: str, speed: f
     return hashlib.sha256(f"{provider}|{text}|{voice}|{fmt}|{float(speed)!r}".encode()).hexdigest()
 
 
+def speech_owner_key(*, owner: str, cache_key: str) -> str:
+    """The name of one owner's copy: unguessable without SECRET_KEY, even by someone who knows the text."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"tts|{owner}|{cache_key}".encode(), hashlib.sha256).hexdigest()
+
+
 def speech_public_url(name: str) -> str:
     url = default_storage.url(name)
     # FileSystemStorage answers MEDIA_URL + name; remote storages (S3) already answer absolute URLs.
     return url if "://" in url else settings.PUBLIC_BASE_URL.rstrip("/") + url
 
 
-def speech_synthesize(*, text: str, voice: str, fmt: str = "mp3", speed: float = 1.0) -> StoredSpeech:
-    """Synthesize text into a stored file, or return the stored file made earlier for the same input."""
+def speech_synthesize(*, owner: str, text: str, voice: str, fmt: str = "mp3", speed: float = 1.0) -> StoredSpeech:
+    """Synthesize text into a stored public file of `owner` (e.g. "user:<id>"), or return the one made
+    earlier for the same owner and input (`cached`).
+
+    Two levels, so that one user learns nothing of what another synthesized: the audio is cached once
+    per input under tts-cache/ (never served), and each owner gets a public copy under tts/ whose name
+    is an HMAC of owner and input. Another owner asking for the same text gets their own URL and
+    `cached: false`, while the engine still runs only once per input."""
     if not text.strip():
         raise errors.BadRequest("There is no text to speak.", code="empty_text")
     if len(text) > settings.TTS_MAX_CHARS:
@@ -64,26 +76,40 @@ def speech_synthesize(*, text: str, voice: str, fmt: str = "mp3", speed: float =
         )
     tts = _call(get_tts)
     key = speech_cache_key(provider=tts.identity, text=text, voice=voice, fmt=fmt, speed=speed)
-    name, meta_name = f"tts/{key}.{fmt}", f"tts-meta/{key}.json"
+    public = speech_owner_key(owner=owner, cache_key=key)
+    name, meta_name = f"tts/{public}.{fmt}", f"tts-meta/{public}.json"
 
     meta = _read_meta(meta_name)
     if meta is not None and default_storage.exists(name):
         return StoredSpeech(name, speech_public_url(name), fmt, voice, meta["duration"], cached=True)
 
-    result = _call(tts.synthesize, text=text, voice=voice, fmt=fmt, speed=speed)
-    # The audio is written before its metadata: the metadata file marks a complete entry.
-    _save_once(name, result.audio)
-    _save_once(meta_name, json.dumps({"duration": result.duration, "content_type": result.content_type}).encode())
-    return StoredSpeech(name, speech_public_url(name), fmt, voice, result.duration, cached=False)
+    shared, shared_meta_name = f"tts-cache/{key}.{fmt}", f"tts-cache/{key}.json"
+    shared_meta = _read_meta(shared_meta_name)
+    audio = None
+    if shared_meta is not None:
+        try:
+            with default_storage.open(shared, "rb") as fh:
+                audio = fh.read()
+        except FileNotFoundError:
+            audio = None
+    if audio is None:
+        result = _call(tts.synthesize, text=text, voice=voice, fmt=fmt, speed=speed)
+        audio, shared_meta = result.audio, {"duration": result.duration, "content_type": result.content_type}
+        # The audio is written before its metadata: the metadata file marks a complete entry.
+        _save_once(shared, audio)
+        _save_once(shared_meta_name, json.dumps(shared_meta).encode())
+    _save_once(name, audio)
+    _save_once(meta_name, json.dumps(shared_meta).encode())
+    return StoredSpeech(name, speech_public_url(name), fmt, voice, shared_meta["duration"], cached=False)
 
 
 def speech_transcribe(*, audio: bytes, filename: str = "") -> Transcription:
-    """Transcribe an uploaded recording (wav, mp3, flac or ogg/vorbis, judged by content)."""
+    """Transcribe an uploaded recording (UPLOAD_FORMATS, judged by content)."""
     if not audio:
         raise errors.BadRequest("The audio file is empty.", code="empty_file")
     if len(audio) > settings.STT_MAX_UPLOAD_BYTES:
         raise speech_too_large(len(audio))
-    info = _call(probe, audio)
+    info = _call(probe, audio, max_seconds=settings.STT_MAX_DURATION_SECONDS)
     if info.duration > settings.STT_MAX_DURATION_SECONDS:
         raise errors.PayloadTooLarge(
             f"The recording is longer than {settings.STT_MAX_DURATION_SECONDS:g} seconds.",
