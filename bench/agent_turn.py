@@ -3,9 +3,9 @@ first reply token → first audio frame out, p50 and p95 over N turns.
 
     .venv/bin/python bench/agent_turn.py [--turns 20]
 
-The agent runs as in a room (AgentSession with the silero VAD, Whisper tiny.en, the conversation core
-and eSpeak NG), with audio I/O of testsupport/agent_audio.py instead of a room: candidate answers are
-eSpeak speech fed as a microphone. Anchors in the same run: the plain providers on the same inputs
+The agent runs as in a room (the worker's own voice_session: silero VAD, Whisper tiny.en, the conversation
+core, eSpeak NG), with audio I/O of testsupport/agent_audio.py instead of a room: candidate answers are
+eSpeak speech fed as a microphone in real time. Anchors in the same run: the plain providers on the same inputs
 (Whisper on the same answer audio; eSpeak on the reply's first sentence), so what the pipeline adds
 shows beside what the models take. Embedded mode (SQLite in a temporary folder).
 """
@@ -109,27 +109,26 @@ async def run(turns: int) -> None:
 async def one_conversation(conversation_id, vad, audio, rows, marks, remaining: int) -> int:
     """Play the scripted answers into one interview; returns the turns measured."""
     from asgiref.sync import sync_to_async
-    from livekit.agents import AgentSession
 
     from conversations.models import Conversation
     from juggy.ai.speech import get_stt, get_tts
-    from livekit_app.agent.interviewer import InterviewJob
-    from livekit_app.agent.speech import JuggySTT, JuggyTTS
+    from livekit_app.agent.interviewer import InterviewJob, voice_session
     from testsupport.agent_audio import Microphone, Speaker
 
     job = InterviewJob(conversation_id=conversation_id, leave=lambda why: None)
+    keep_confidence = job.heard
 
     def heard(text, confidence):
         marks.setdefault("transcript", time.monotonic())
-        job.heard(text, confidence)
+        keep_confidence(text, confidence)
 
     def last_reply() -> str:
         return Conversation.objects.get(pk=conversation_id).turns.order_by("-index").first().text
 
     _, stored = await job.load()
-    session = AgentSession(vad=vad, stt=JuggySTT(on_final=heard, on_unheard=job.unheard), tts=JuggyTTS(),
-                           user_away_timeout=None, **SESSION_OPTIONS)
-    microphone, speaker = Microphone(), Speaker()
+    job.heard = heard
+    session = voice_session(job, vad=vad, user_away_timeout=None, **SESSION_OPTIONS)
+    microphone, speaker = Microphone(speed=1.0), Speaker()  # real time, as a room delivers audio
     session.input.audio, session.output.audio = microphone, speaker
     job.attach(session)
     await session.start(job.agent(stored))
@@ -201,6 +200,10 @@ def main() -> None:
         SESSION_OPTIONS["min_endpointing_delay"] = args.min_endpointing_delay
     call_command("migrate", verbosity=0)
     asyncio.run(run(args.turns))
+    sys.stdout.flush()
+    # livekit's native runtime panics while the interpreter tears down after a session; the figures are
+    # out, so leave without the teardown.
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -24,12 +24,13 @@ def frames_of(pcm: bytes, sample_rate: int) -> list[rtc.AudioFrame]:
 
 
 class Microphone(AudioInput):
-    """Silence in real time, with speech when `say()` is given some; `spoken_at` is when its last frame
-    went in (the end of the candidate's speech)."""
+    """Audio at `speed` times real time (1: as a room delivers it), silence unless `say()` is given
+    speech; `spoken_at` is when its last frame went in (the end of the candidate's speech)."""
 
-    def __init__(self, sample_rate: int = 16000) -> None:
+    def __init__(self, sample_rate: int = 16000, *, speed: float = 4.0) -> None:
         super().__init__(label="test-microphone")
         self.sample_rate = sample_rate
+        self.speed = speed
         self._queue: asyncio.Queue[rtc.AudioFrame] = asyncio.Queue()
         self._silence = frames_of(b"\x00" * (sample_rate * FRAME_MS // 1000) * 2, sample_rate)[0]
         self.spoken_at: float | None = None
@@ -46,7 +47,7 @@ class Microphone(AudioInput):
             self._queue.put_nowait(frame)
 
     async def __anext__(self) -> rtc.AudioFrame:
-        await asyncio.sleep(FRAME_MS / 1000 / 4)  # 4x real time: quick, and never a busy loop
+        await asyncio.sleep(FRAME_MS / 1000 / self.speed)  # paced: never a busy loop
         if self._queue.empty():
             return self._silence
         frame = self._queue.get_nowait()

@@ -13,7 +13,6 @@ import csv
 import io
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,15 +21,15 @@ from django.conf import settings as django_settings
 from backoffice.models import AuditEvent
 from backoffice.tests.conftest import NAME
 from conversations.models import Review
+from testsupport import browser
 from testsupport.live_server import daphne_url
 
-CHROMIUM = "/usr/bin/chromium"
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no browser: install Debian's chromium ({CHROMIUM})"),
+    pytest.mark.skipif(not browser.have_browser(), reason=browser.NO_BROWSER),
     pytest.mark.timeout(180),
 ]
 
@@ -38,45 +37,25 @@ ARTIFACTS = Path(os.environ.get("JUGGY_TEST_ARTIFACTS") or django_settings.BASE_
 
 
 def in_browser(steps) -> dict:
-    """Run `steps(page, shot, outcome)` in a fresh offline browser, in a thread of its own (Playwright's sync
-    API runs an event loop in its thread); what it recorded, or its exception re-raised here."""
+    """Run `steps(page, base, shot, outcome)` in a fresh offline browser (testsupport.browser); what it
+    recorded, or its exception re-raised here."""
     base = daphne_url()
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     outcome: dict = {"blocked": [], "errors": [], "shots": []}
 
-    def offline(route):
-        if route.request.url.startswith(base):
-            route.continue_()
-        else:
-            outcome["blocked"].append(route.request.url)
-            route.abort()
+    def run(page):
+        page.on("pageerror", lambda exc: outcome["errors"].append(str(exc)))
 
-    def run():
-        try:
-            with playwright.sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-                try:
-                    page = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True).new_page()
-                    page.route("**/*", offline)
-                    page.on("pageerror", lambda exc: outcome["errors"].append(str(exc)))
+        def shot(name: str) -> None:
+            path = ARTIFACTS / f"{len(outcome['shots']) + 1:02d}-{name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            outcome["shots"].append(path)
 
-                    def shot(name: str) -> None:
-                        path = ARTIFACTS / f"{len(outcome['shots']) + 1:02d}-{name}.png"
-                        page.screenshot(path=str(path), full_page=True)
-                        outcome["shots"].append(path)
+        steps(page, base, shot, outcome)
 
-                    steps(page, base, shot, outcome)
-                finally:
-                    browser.close()
-        except BaseException as exc:
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, name="backoffice-browser")
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
+    browser.in_browser(run, offline_for=base, blocked=outcome["blocked"],
+                       viewport={"width": 1400, "height": 900}, accept_downloads=True)
     return outcome
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import wave
 from pathlib import Path
 
@@ -25,17 +24,17 @@ from django.conf import settings as django_settings
 
 from conversations.models import Conversation, Turn
 from juggy.ai.speech.espeak import EspeakTTS
+from testsupport import browser
 from testsupport.live_server import daphne_url
 from testsupport.wer import word_error_rate
 
-CHROMIUM = "/usr/bin/chromium"
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("eager_celery"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no browser: install Debian's chromium ({CHROMIUM})"),
+    pytest.mark.skipif(not browser.have_browser(), reason=browser.NO_BROWSER),
     pytest.mark.timeout(240),
 ]
 
@@ -75,35 +74,15 @@ def live(settings):
 
 
 def in_browser(steps, *, microphone: Path | None = None, grant_microphone: bool = True, **context_options):
-    """Run `steps(page)` in headless Chromium and return what it returns.
-
-    In a thread of its own: Playwright's sync API keeps an event loop running in its thread, where
-    Django refuses database calls, and the test checks the database around the browser steps."""
-    outcome: dict = {}
-
-    def run():
-        args = ["--no-sandbox", "--use-fake-device-for-media-stream"]
-        if grant_microphone:
-            args.append("--use-fake-ui-for-media-stream")  # else the permission prompt is refused
-        if microphone is not None:
-            # %noloop: each time the page opens the microphone, the file is read again from its start.
-            args.append(f"--use-file-for-fake-audio-capture={microphone}%noloop")
-        try:
-            with playwright.sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-                try:
-                    outcome["result"] = steps(browser.new_context(**context_options).new_page())
-                finally:
-                    browser.close()
-        except BaseException as exc:  # re-raised in the test's thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, name="browser")
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("result")
+    """Run `steps(page)` in headless Chromium (testsupport.browser) with a fake microphone: `microphone`
+    (a wav) is what it hears; without `grant_microphone` the permission prompt is refused."""
+    args = ["--use-fake-device-for-media-stream"]
+    if grant_microphone:
+        args.append("--use-fake-ui-for-media-stream")  # else the permission prompt is refused
+    if microphone is not None:
+        # %noloop: each time the page opens the microphone, the file is read again from its start.
+        args.append(f"--use-file-for-fake-audio-capture={microphone}%noloop")
+    return browser.in_browser(steps, args=args, **context_options)
 
 
 def speech_wav(text: str, path: Path) -> None:

@@ -120,6 +120,23 @@ class Interviewer(Agent):
         await self.job.greet()
 
 
+def voice_session(job: InterviewJob, *, vad, **options) -> AgentSession:
+    """The AgentSession of one interview: the silero VAD, our STT and TTS, and the end of the candidate's
+    turn decided by the VAD. (Left to itself the framework picks its turn-detector model, which is served
+    by LiveKit's cloud inference: nothing may call an outside service by default, and offline it held
+    every reply ~1.2 s; see bench/agent_turn.py.)"""
+    from livekit_app.agent.speech import JuggySTT, JuggyTTS
+
+    options.setdefault("user_away_timeout", settings.INTERVIEW_SILENCE_PROMPT_SECONDS)
+    return AgentSession(
+        vad=vad,
+        stt=JuggySTT(on_final=job.heard, on_unheard=job.unheard),
+        tts=JuggyTTS(),
+        turn_handling={"turn_detection": "vad"},
+        **options,
+    )
+
+
 @dataclass
 class InterviewJob:
     """What one dispatch does with its interview. `leave` disconnects from the room (the job context's

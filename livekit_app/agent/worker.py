@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "juggy.settings")
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess  # noqa: E402
+from livekit.agents import AgentServer, JobContext, JobProcess  # noqa: E402
 
 logger = logging.getLogger("juggy.agent")
 
@@ -40,8 +40,7 @@ def dispatch_metadata(ctx: JobContext) -> dict:
 
 async def entrypoint(ctx: JobContext) -> None:
     """One dispatch: the interview named in the metadata, in the dispatch's room."""
-    from livekit_app.agent.interviewer import InterviewJob
-    from livekit_app.agent.speech import JuggySTT, JuggyTTS
+    from livekit_app.agent.interviewer import InterviewJob, voice_session
 
     metadata = dispatch_metadata(ctx)
     conversation_id = metadata.get("conversationId")
@@ -53,12 +52,7 @@ async def entrypoint(ctx: JobContext) -> None:
     _, turns = await job.load()
     if not ctx.is_fake_job:
         await ctx.connect()
-    session = AgentSession(
-        vad=ctx.proc.userdata.get("vad"),
-        stt=JuggySTT(on_final=job.heard, on_unheard=job.unheard),
-        tts=JuggyTTS(),
-        user_away_timeout=settings.INTERVIEW_SILENCE_PROMPT_SECONDS,
-    )
+    session = voice_session(job, vad=ctx.proc.userdata.get("vad"))
     job.attach(session)
 
     def on_disconnected(participant) -> None:

@@ -280,15 +280,14 @@ async def test_spoken_answers_are_heard_and_answered_aloud(interview):
     from livekit.plugins import silero
 
     from juggy.ai.speech.espeak import synthesize_pcm
-    from livekit_app.agent.speech import JuggySTT, JuggyTTS
+    from livekit_app.agent.interviewer import voice_session
     from testsupport.agent_audio import Microphone, Speaker
     from testsupport.wer import word_error_rate
 
     conversation = await sync_to_async(conversation_of)(interview)
     job = InterviewJob(conversation_id=str(conversation.pk), leave=Room().leave)
     _, turns = await job.load()
-    session = AgentSession(vad=silero.VAD.load(), stt=JuggySTT(on_final=job.heard, on_unheard=job.unheard),
-                           tts=JuggyTTS(), user_away_timeout=None)
+    session = voice_session(job, vad=silero.VAD.load(), user_away_timeout=None)
     microphone, speaker = Microphone(), Speaker()
     session.input.audio, session.output.audio = microphone, speaker
     job.attach(session)
