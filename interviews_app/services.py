@@ -67,8 +67,10 @@ def interview_create(
     conversation = conversations.conversation_new(origin=Conversation.Origin.INTERVIEW, job=job, media=media)
     interview = Interview(owner=owner, room_name=room_name, candidate_id=candidate_id,
                           candidate_name=candidate_name, settings=settings)
+    # Before the transaction: with LiveKit configured, creating the room is a call to its server. An
+    # interview that then fails to save leaves a room of the owner's, which the next attempt reuses.
+    interview.room = livekit.room_ensure(owner=owner, name=room_name)
     with transaction.atomic():
-        interview.room = livekit.room_ensure(owner=owner, name=room_name)
         conversation.save()
         interview.conversation = conversation
         interview.save()

@@ -5,7 +5,7 @@ from django.views.static import serve
 def absolute_url(request, url: str) -> str:
     """The absolute URL a client can fetch `url` at. Remote storages (S3) already give one;
     PUBLIC_BASE_URL, when set, is the base; otherwise the scheme, host and port that served this request
-    (a trusted proxy's X-Forwarded-Proto/-Host/-Port with TRUST_PROXY_HEADERS)."""
+    (a trusted proxy's X-Forwarded-Proto/-Host/-Port with TRUSTED_PROXY_COUNT > 0)."""
     if "://" in url:
         return url
     if settings.PUBLIC_BASE_URL:

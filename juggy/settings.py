@@ -34,9 +34,14 @@ if Path(env_file).is_file():
 TESTING = "pytest" in sys.modules
 
 DEBUG = env.bool("DEBUG", default=False)
+# manage.py commands that only read the code (they never serve, sign or store anything) run without a
+# key, so a fresh checkout can check its migrations or print its schema before `make run` writes .env.
+OFFLINE_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate", "check", "spectacular", "help"}
+_OFFLINE = Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 and sys.argv[1] in OFFLINE_COMMANDS
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or _OFFLINE):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (make run writes one to .env).")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
@@ -240,9 +245,11 @@ STORAGES = {
 SERVE_FILES = env.bool("SERVE_FILES", default=True)
 # Base of the absolute URLs we hand out (audio files). Empty: built from each request (scheme, host, port).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
-# Behind a reverse proxy that sets them: trust X-Forwarded-Proto, -Host and -Port for those URLs (and
-# for request.is_secure()). Off by default: a client could otherwise choose the links we hand out.
-if env.bool("TRUST_PROXY_HEADERS", default=False):
+# How many reverse proxies stand in front (0: none, and no X-Forwarded-* header is believed, so clients
+# cannot forge them). One setting for both uses: the client's address (throttles, login guard: DRF's
+# NUM_PROXIES rule) and the scheme, host and port of the URLs we hand out (and request.is_secure()).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
     USE_X_FORWARDED_PORT = True
@@ -253,7 +260,6 @@ REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- REST API -------------------------------------------------------------------------------------
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AUTH_CLIENT_RATE_LIMIT = env.str("AUTH_CLIENT_RATE_LIMIT", default="20/minute")  # failed logins per client
 AUTH_USERNAME_RATE_LIMIT = env.str("AUTH_USERNAME_RATE_LIMIT", default="100/hour")  # per username, any client
 REST_FRAMEWORK = {

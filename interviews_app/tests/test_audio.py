@@ -105,7 +105,7 @@ def test_audio_url_follows_the_request_without_public_base_url(api_client, setti
     body = api_client.post(SYNTH, {"text": "Hello there.", "voice": "alloy"}, format="json", HTTP_HOST="juggy.test:8123").json()
     assert body["audioUrl"].startswith("http://juggy.test:8123/files/tts/")
     assert api_client.get(body["audioUrl"].removeprefix("http://juggy.test:8123"), HTTP_HOST="juggy.test").status_code == 200
-    # Forwarded headers count only from a trusted proxy (TRUST_PROXY_HEADERS).
+    # Forwarded headers count only from a trusted proxy (TRUSTED_PROXY_COUNT > 0).
     proxied = {"HTTP_HOST": "juggy.test:8123", "HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_HOST": "juggy.test"}
     assert api_client.post(SYNTH, {"text": "Hello there.", "voice": "alloy"}, format="json", **proxied).json()["audioUrl"].startswith(
         "http://juggy.test:8123/")
