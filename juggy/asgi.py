@@ -13,6 +13,7 @@ from django.conf import settings  # noqa: E402
 
 from juggy.middleware import BodyLimitMiddleware  # noqa: E402
 from juggy.routing import websocket_urlpatterns  # noqa: E402
+from sessions_app.vapi.asgi import ChatCompletionsRouter  # noqa: E402
 
 
 class WebSocketOriginValidator(OriginValidator):
@@ -38,6 +39,9 @@ if settings.SERVE_FILES:
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
     http_app = ASGIStaticFilesHandler(django_asgi_app)
+# VAPI's chat completions (a live call's every turn) are served ahead of Django's handler and its
+# middleware chain; see sessions_app/vapi/asgi.py for why and for what that path keeps.
+http_app = ChatCompletionsRouter(http_app)
 # Outermost, so no body is buffered past its route's limit (juggy.middleware.body_limit).
 http_app = BodyLimitMiddleware(http_app)
 

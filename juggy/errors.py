@@ -1,10 +1,10 @@
 """The one error shape: {"error": {"code": "...", "message": "...", "details": ...}}.
 
 Services raise DomainError subclasses, which say what went wrong and nothing of HTTP; HTTP_STATUS below
-is the one table that maps them to a status, for DRF views, the VAPI views (JsonExceptionMiddleware) and
-the WebSocket consumer (which sends the code and message as an `error` event). DRF exceptions, Django's
-404/403/500 and CSRF failures are rendered here too, so no view builds error JSON by hand and no HTML
-error page reaches an API client.
+is the one table that maps them to a status, for DRF views, plain views (`escaped_error`, through
+JsonExceptionMiddleware or the ASGI routes served ahead of Django) and the WebSocket consumer (which
+sends the code and message as an `error` event). DRF exceptions, Django's 404/403/500 and CSRF failures
+are rendered here too, so no view builds error JSON by hand and no HTML error page reaches an API client.
 """
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
@@ -145,7 +148,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
         status_code = http_status(exc)
-        headers = {"WWW-Authenticate": 'Bearer realm="api"'} if status_code == 401 else None
+        headers = _UNAUTHENTICATED_HEADERS if status_code == 401 else None
         return Response(error_body(exc.code, exc.message, exc.details), status=status_code, headers=headers)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
@@ -172,6 +175,36 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if status_code == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
     return Response(error_body(code, message, details), status=status_code, headers=headers)
+
+
+_UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, BrokerUnavailable)
+_UNAUTHENTICATED_HEADERS = {"WWW-Authenticate": 'Bearer realm="api"'}  # RFC 9110: every 401 names its scheme
+
+
+def escaped_error(exception: Exception, method: str, path: str) -> tuple[int, dict, dict[str, str]]:
+    """(status, body, headers) for an exception that escaped a view: the last line of defence of every
+    HTTP route (JsonExceptionMiddleware for Django's, sessions_app.vapi.asgi for the ones before it).
+    A bug is logged here and answered 500 in the same shape."""
+    if isinstance(exception, DomainError):
+        status_code = http_status(exception)
+        headers = _UNAUTHENTICATED_HEADERS if status_code == 401 else {}
+        return status_code, error_body(exception.code, exception.message, exception.details), headers
+    if isinstance(exception, Http404):
+        return 404, error_body("not_found", "Not found."), {}
+    if isinstance(exception, PermissionDenied):
+        return 403, error_body("forbidden", "You may not do this."), {}
+    if isinstance(exception, RequestDataTooBig):
+        return 413, error_body("payload_too_large", "The request body is too large."), {}
+    if isinstance(exception, SuspiciousOperation):  # e.g. a Host header not in ALLOWED_HOSTS
+        logging.getLogger("django.security").warning("%s %s: %s", method, path, exception)
+        return 400, error_body("bad_request", "The request is invalid."), {}
+    if isinstance(exception, _UNAVAILABLE):
+        # Redis (cache, channel layer) or the Celery broker is down: the request cannot be served now,
+        # and it is not a bug of ours.
+        logger.warning("Service unavailable on %s %s: %r", method, path, exception)
+        return 503, error_body("service_unavailable", "A service this request needs is unavailable; retry later."), {}
+    logger.exception("Unhandled error on %s %s", method, path, exc_info=exception)
+    return 500, error_body("server_error", "Something went wrong on our side. It has been logged."), {}
 
 
 def json_error(status_code: int, code: str, message: str, details: Any = None) -> JsonResponse:

@@ -1,27 +1,18 @@
 import json
-import logging
 import re
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from django.http import JsonResponse
 from django.utils.deprecation import MiddlewareMixin
-from kombu.exceptions import OperationalError as BrokerUnavailable
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from juggy.errors import DomainError, error_body, http_status, json_error
-
-logger = logging.getLogger("juggy.errors")
-
-_UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, BrokerUnavailable)
+from juggy.errors import error_body, escaped_error
 
 # Browser UIs keep Django's own slash handling (and its HTML pages).
 _SLASH_EXEMPT = ("/admin/", "/api/docs/", "/api/redoc/", "/static/", "/files/")
 _SLASHES = re.compile(r"/{2,}")
 
-# Both middlewares are MiddlewareMixin-based, so they run sync and async: an async view (the streaming
-# chat completions) is not pushed through a thread hop per middleware.
+# MiddlewareMixin middlewares run in a thread (sync_to_async) per hook under ASGI. VAPI's chat completions,
+# the one route where that cost counts, is served before Django's handler (sessions_app/vapi/asgi.py).
 
 
 class OptionalTrailingSlashMiddleware(MiddlewareMixin):
@@ -47,24 +38,8 @@ class JsonExceptionMiddleware(MiddlewareMixin):
     def process_exception(self, request, exception):
         if request.path_info.startswith("/admin/") and settings.DEBUG:
             return None
-        if isinstance(exception, DomainError):
-            response = json_error(http_status(exception), exception.code, exception.message, exception.details)
-            if response.status_code == 401:
-                response["WWW-Authenticate"] = 'Bearer realm="api"'  # RFC 9110: every 401 names its scheme
-            return response
-        if isinstance(exception, Http404):
-            return json_error(404, "not_found", "Not found.")
-        if isinstance(exception, PermissionDenied):
-            return json_error(403, "forbidden", "You may not do this.")
-        if isinstance(exception, RequestDataTooBig):
-            return json_error(413, "payload_too_large", "The request body is too large.")
-        if isinstance(exception, _UNAVAILABLE):
-            # Redis (cache, channel layer) or the Celery broker is down: the request cannot be served
-            # now, and it is not a bug of ours.
-            logger.warning("Service unavailable on %s %s: %r", request.method, request.path, exception)
-            return json_error(503, "service_unavailable", "A service this request needs is unavailable; retry later.")
-        logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return json_error(500, "server_error", "Something went wrong on our side. It has been logged.")
+        status, body, headers = escaped_error(exception, request.method, request.path)
+        return JsonResponse(body, status=status, headers=headers)
 
 
 # Multipart framing around an uploaded file (boundaries, part headers, other fields).

@@ -95,7 +95,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "juggy.urls"
-WSGI_APPLICATION = "juggy.wsgi.application"
+# ASGI only (WebSockets; VAPI's chat completions are served ahead of Django, sessions_app/vapi/asgi.py).
 ASGI_APPLICATION = "juggy.asgi.application"
 
 TEMPLATES = [
@@ -202,7 +202,7 @@ else:
 
 # `make serve` (scripts/serve): uvicorn processes. One per CPU; embedded mode (no REDIS_URL) has an
 # in-memory channel layer, so one process, or sockets would miss other processes' events.
-WEB_WORKERS = env.int("WEB_WORKERS", default=0) or ((os.cpu_count() or 1) if REDIS_URL else 1)
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=0) or ((os.cpu_count() or 1) if REDIS_URL else 1)
 
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)

@@ -43,7 +43,7 @@ def server_env(tmp: Path, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
     env.update(
         SECRET_KEY="fuzz-secret-key", DEBUG="0", HOST="127.0.0.1", PORT=str(port), PYTHON=sys.executable,
-        WEB_WORKERS="1", JUGGY_VAR_DIR=str(tmp), JUGGY_ENV_FILE=str(tmp / "no.env"), LOG_LEVEL="CRITICAL",
+        WEB_CONCURRENCY="1", JUGGY_VAR_DIR=str(tmp), JUGGY_ENV_FILE=str(tmp / "no.env"), LOG_LEVEL="CRITICAL",
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", VAPI_SECRET=VAPI_SECRET,
         USER_RATE_LIMIT="1000000/minute", AUTH_RATE_LIMIT="1000000/minute",
         AUTH_CLIENT_RATE_LIMIT="1000000/minute", AUTH_USERNAME_RATE_LIMIT="1000000/hour",

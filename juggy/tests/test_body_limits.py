@@ -119,7 +119,7 @@ def served(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(SECRET_KEY="serve-test", DEBUG="0", HOST="127.0.0.1", PORT=str(port), PYTHON=sys.executable,
-               WEB_WORKERS="1", JUGGY_VAR_DIR=str(tmp_path), JUGGY_ENV_FILE=str(tmp_path / "no.env"),
+               WEB_CONCURRENCY="1", JUGGY_VAR_DIR=str(tmp_path), JUGGY_ENV_FILE=str(tmp_path / "no.env"),
                DATABASE_URL="", REDIS_URL="", MEDIA_MAX_UPLOAD_BYTES=str(1024 * 1024))
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(["sh", "scripts/serve"], cwd=settings.BASE_DIR, env=env, stdout=log,

@@ -513,3 +513,51 @@ def test_concurrent_twin_requests_store_one_reply(client, session):
     rows = stored(session)
     assert [r for _, r, _ in rows] == ["interviewer", "candidate", "interviewer"]
     assert rows[2][2] in replies
+
+
+# --- the route ahead of Django's handler (sessions_app/vapi/asgi.py) ---------------------------------
+
+
+def test_a_host_outside_allowed_hosts_is_a_400(live_url, session):
+    status, _, raw = raw_post(live_url, "/v2/chat/completions", {"messages": [SYSTEM], **call_body()},
+                              {"Authorization": f"Bearer {SECRET}", "Host": "evil.example"})
+    assert status == 400 and json.loads(raw)["error"]["code"] == "bad_request"
+    assert not session.conversation.turns.exists()
+
+
+def test_a_bug_before_the_stream_is_a_500_in_the_error_shape_and_logged(live_url, session, monkeypatch, caplog):
+    from sessions_app.vapi import asgi
+
+    async def broken(*args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(asgi, "live_turn_start", broken)
+    status, headers, raw = raw_post(live_url, "/v2/chat/completions", {"messages": [SYSTEM], **call_body()},
+                                    {"Authorization": f"Bearer {SECRET}"})
+    assert status == 500 and headers["content-type"] == "application/json"
+    assert json.loads(raw)["error"]["code"] == "server_error"
+    assert "Unhandled error on POST /v2/chat/completions" in caplog.text
+
+
+@pytest.mark.parametrize("path_", ["/v2/chat/completions/", "/v2//chat/completions", "/v3//chat/completions/"])
+def test_slashes_are_tolerated(live_url, path_, session):
+    status, headers, raw = raw_post(live_url, path_, {"messages": [SYSTEM], "stream": True, **call_body()},
+                                    {"Authorization": f"Bearer {SECRET}"})
+    assert status == 200 and headers["content-type"] == "text/event-stream" and raw.endswith(b"data: [DONE]\n\n")
+
+
+def test_a_turn_runs_no_django_middleware(client, session, monkeypatch):
+    # The chat completions are served ahead of Django's handler: no request signal, no middleware hook.
+    from django.core.signals import request_started
+
+    seen = []
+
+    def receiver(**kwargs):
+        seen.append(kwargs)
+
+    request_started.connect(receiver)
+    try:
+        text, _ = stream(client, [], call_body())
+    finally:
+        request_started.disconnect(receiver)
+    assert text and seen == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 
 from django.conf import settings
 
@@ -10,8 +11,8 @@ from conversations.db import db_call
 from juggy.errors import Forbidden, NotAuthenticated
 
 
-def _bearer(request) -> str:
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+def _bearer(headers: Mapping[str, str]) -> str:
+    scheme, _, value = headers.get("authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
@@ -21,11 +22,12 @@ def _is_secret(value: str) -> bool:
     return bool(secret and value) and hmac.compare_digest(value.encode(), secret.encode())
 
 
-async def vapi_authenticate(request) -> str:
+async def vapi_authenticate(headers: Mapping[str, str]) -> str:
     """Accept VAPI's secret (custom-llm credential as `Authorization: Bearer`, legacy setups in the
-    VAPI_SECRET_HEADER header) or a service token; return how the caller authenticated."""
-    bearer = _bearer(request)
-    if _is_secret(bearer) or _is_secret(request.headers.get(settings.VAPI_SECRET_HEADER, "").strip()):
+    VAPI_SECRET_HEADER header) or a service token; return how the caller authenticated. `headers` are
+    looked up by lower-case name (ASGI's header names; Django's `request.headers` ignores case)."""
+    bearer = _bearer(headers)
+    if _is_secret(bearer) or _is_secret(headers.get(settings.VAPI_SECRET_HEADER.lower(), "").strip()):
         return "vapi_secret"
     if bearer:
         from juggy.accounts.authentication import authenticate_key

@@ -1,5 +1,5 @@
-"""OpenAPI for the VAPI endpoints. They are plain async Django views (not DRF), which drf-spectacular
-does not see, so this postprocessing hook adds them to the generated schema.
+"""OpenAPI for the VAPI endpoints. They are not DRF views (the chat completions are not even Django's:
+sessions_app/vapi/asgi.py), so drf-spectacular does not see them; this postprocessing hook adds them.
 
 Enabled by SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] += ["sessions_app.vapi.schema.add_vapi_paths"].
 """
@@ -10,7 +10,7 @@ import copy
 
 from django.conf import settings
 
-from sessions_app.vapi.views import CHAT_VERSIONS, ChatVersion
+from sessions_app.vapi.asgi import CHAT_VERSIONS, ChatVersion
 
 ERROR = {
     "type": "object",
