@@ -194,7 +194,7 @@ class StreamingTurn:
                       "end_reason": closing, "ended_at": timezone.now()}
         else:
             # Cut off by a disconnect: the step being said is the engine's decision for this history.
-            step = get_engine().decide(prepared.ctx, prepared.plan, prepared.state, prepared.history)
+            step = get_engine().decide_streamed(prepared.ctx, prepared.plan, prepared.state, prepared.history)
             state, finished = step.state, step.action == "finish"
             question_id = step.question.id if step.question and not finished else None
             follow_up = step.action == "follow_up"

@@ -328,6 +328,9 @@ OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_ANALYSIS_MODEL = env.str("OPENAI_ANALYSIS_MODEL", default="")
 OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=30.0)
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
+# With a model configured, whole turns (REST, WebSocket) have each answer judged by the model; streamed
+# voice turns (VAPI, LiveKit) only when this is on, as it costs a model round trip before the first word.
+AI_MODEL_ASSESSES_STREAMED_TURNS = env.bool("AI_MODEL_ASSESSES_STREAMED_TURNS", default=False)
 # "builtin" or "openai"; empty picks openai when a key is set.
 AI_PROVIDER = env.str("AI_PROVIDER", default="") or ("openai" if OPENAI_API_KEY else "builtin")
 INTERVIEW_END_CALL_PHRASE = env.str("INTERVIEW_END_CALL_PHRASE", default="Thank you for your time today. Goodbye.")

@@ -21,6 +21,9 @@ class AIConfig:
     timeout: float = 30.0  # seconds, per request (for streams: per read)
     max_retries: int = 2  # retries after the first attempt on 408/409/429/5xx/connection errors
     end_call_phrase: str = DEFAULT_END_CALL_PHRASE
+    # Streamed turns (the voice transports: VAPI, the LiveKit agent) are decided by the heuristics unless
+    # this is on: the model's assessment is a second model round trip before the first word (docs/ai-engine.md).
+    model_assesses_streamed_turns: bool = False
 
     @classmethod
     def from_settings(cls) -> AIConfig:
@@ -35,4 +38,5 @@ class AIConfig:
             timeout=float(getattr(settings, "OPENAI_TIMEOUT", cls.timeout)),
             max_retries=int(getattr(settings, "OPENAI_MAX_RETRIES", cls.max_retries)),
             end_call_phrase=getattr(settings, "INTERVIEW_END_CALL_PHRASE", "") or DEFAULT_END_CALL_PHRASE,
+            model_assesses_streamed_turns=bool(getattr(settings, "AI_MODEL_ASSESSES_STREAMED_TURNS", False)),
         )

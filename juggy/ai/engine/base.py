@@ -103,13 +103,20 @@ class InterviewEngine:
     async def astream_turn(
         self, ctx: JobContext, plan: Plan, state: InterviewState, transcript: list[Turn]
     ) -> AsyncIterator[TextDelta | TurnDone]:
-        step = await self._adecide(ctx, plan, state, transcript)
+        """The turn as text pieces as they are phrased, then TurnDone. Decided by `decide_streamed`."""
+        step = await self._adecide_streamed(ctx, plan, state, transcript)
         async for event in self._astream(ctx, plan, step, transcript):
             yield event
 
-    async def _adecide(self, ctx: JobContext, plan: Plan, state: InterviewState, transcript: list[Turn]) -> Step:
-        """``decide`` for async callers; an engine whose assessment calls a model runs it in a thread."""
-        return self.decide(ctx, plan, state, transcript)
+    def decide_streamed(self, ctx: JobContext, plan: Plan, state: InterviewState, transcript: list[Turn]) -> Step:
+        """The step of a streamed turn (the voice transports, where the first word's latency is what the
+        candidate hears): the model assesses the answer only if `model_assesses_streamed_turns` says so.
+        Also what a streamed turn cut off by a hang-up is stored with, so both decide alike."""
+        return self.decide(ctx, plan, state, transcript, model_assessment=self.config.model_assesses_streamed_turns)
+
+    async def _adecide_streamed(self, ctx: JobContext, plan: Plan, state: InterviewState, transcript: list[Turn]) -> Step:
+        """``decide_streamed`` for async callers; an engine whose assessment calls a model runs it in a thread."""
+        return self.decide_streamed(ctx, plan, state, transcript)
 
     def closing(self, ctx: JobContext, reason: str = "completed") -> str:
         if reason not in CLOSING_REASONS:
@@ -202,8 +209,10 @@ class InterviewEngine:
             return 1
         return 2
 
-    def decide(self, ctx: JobContext, plan: Plan, state: InterviewState, transcript: list[Turn]) -> Step:
-        """The next step, from the assessment of the latest answer.
+    def decide(self, ctx: JobContext, plan: Plan, state: InterviewState, transcript: list[Turn], *,
+               model_assessment: bool = True) -> Step:
+        """The next step, from the assessment of the latest answer (by the model, if the engine has one and
+        `model_assessment`; by the heuristics otherwise).
 
         - specific: move on;
         - thin: follow up on the same question for what the answer lacks (within the question's budget);
@@ -226,7 +235,7 @@ class InterviewEngine:
             return Step("repeat", replace(state, turn_count=next_count), question=question)
         earlier = _answer_since(transcript, state.follow_ups_asked + 1, skip_latest=True)
         budget = state.follow_ups_asked < self.max_follow_ups(ctx, question)
-        assessment = self.assess_answer(ctx, plan, question, latest, earlier, model=budget)
+        assessment = self.assess_answer(ctx, plan, question, latest, earlier, model=budget and model_assessment)
         move = self._move(assessment, state, budget)
         if move:
             new = replace(state, index=index, follow_ups_asked=state.follow_ups_asked + 1, turn_count=next_count,

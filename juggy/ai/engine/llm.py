@@ -59,9 +59,11 @@ class LLMInterviewEngine(InterviewEngine):
             return heuristic
         return self._assessor(ctx, question, answer, earlier, heuristic)
 
-    async def _adecide(self, ctx, plan, state, transcript):
+    async def _adecide_streamed(self, ctx, plan, state, transcript):
+        if not self.config.model_assesses_streamed_turns:
+            return self.decide_streamed(ctx, plan, state, transcript)  # the heuristics: no I/O, no thread
         # The assessment may call the model (a blocking HTTP request): keep it off the event loop.
-        return await asyncio.to_thread(self.decide, ctx, plan, state, transcript)
+        return await asyncio.to_thread(self.decide_streamed, ctx, plan, state, transcript)
 
     # -- plan --------------------------------------------------------------------------------------
     def plan(self, ctx: JobContext) -> Plan:

@@ -111,7 +111,8 @@ def test_last_answer_closes_with_the_end_call_phrase(engine, openai_settings, se
 
 async def test_streamed_turn_forwards_model_tokens_as_they_arrive(engine, openai_settings):
     plan = builtin_plan(engine)
-    openai_settings.script(judged("specific"), Reply(text="Thank you, that is a clear picture of your approach.", token_delay=0.1))
+    # A streamed (voice) turn is decided by the heuristics by default: one model request, the phrasing.
+    openai_settings.script(Reply(text="Thank you, that is a clear picture of your approach.", token_delay=0.1))
     state = InterviewState(index=3, started=True, turn_count=4)
     transcript = [Turn("interviewer", plan.questions[3].text), Turn("candidate", GOOD_ANSWERS["generic"])]
     started = time.monotonic()
@@ -124,6 +125,23 @@ async def test_streamed_turn_forwards_model_tokens_as_they_arrive(engine, openai
     text = "".join(e.text for e in events[:-1])
     assert text == events[-1].result.utterance
     assert text.endswith(plan.questions[4].text) and text.startswith("Thank you, that is")
+    assert openai_settings.count() == 1 and openai_settings.requests[0].body["stream"] is True
+
+
+async def test_streamed_turns_are_judged_by_the_model_when_configured(openai_settings, settings):
+    settings.AI_MODEL_ASSESSES_STREAMED_TURNS = True
+    engine = get_engine()
+    plan = builtin_plan(engine)
+    # The heuristics would call this answer specific; the model says it is off topic: a redirect.
+    openai_settings.script(judged("off_topic"), Reply(text="Let's come back to the service timing out."))
+    state = InterviewState(index=3, started=True, turn_count=4)
+    transcript = [Turn("interviewer", plan.questions[3].text), Turn("candidate", GOOD_ANSWERS["generic"])]
+    events = [e async for e in engine.astream_turn(BACKEND, plan, state, transcript)]
+    assert events[-1].result.is_follow_up and events[-1].result.state.moves == ["redirect"]
+    assert openai_settings.requests[0].body["response_format"]["json_schema"]["name"] == "answer_assessment"
+    # A streamed turn cut off by a hang-up is stored with the same decision (the judgement is cached).
+    assert engine.decide_streamed(BACKEND, plan, state, transcript).move == "redirect"
+    assert openai_settings.count() == 2
 
 
 def test_the_models_judgement_decides_the_category_and_the_rules_the_step(engine, openai_settings):
