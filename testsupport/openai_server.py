@@ -18,10 +18,13 @@ the ``/v1`` prefix):
                   Reply.json({"ok": True}),       # ``default`` answers.
                   Reply(tool_calls=[{"name": "end_call", "arguments": {}}]),
                   Reply(text="slow", first_token_delay=2.0, token_delay=0.05),
-                  Reply(text="one two three four", cut_after=2))   # connection dropped mid-stream
+                  Reply(text="no answer yet", headers_delay=2.0),
+                  Reply(text="one two three four", cut_after=2),   # connection dropped mid-stream
+                  Reply(text="one two", stream_error="overloaded"))  # an error event after the text
     client = openai.OpenAI(base_url=server.base_url, api_key=server.api_key)
     server.requests[-1].body                      # what the client sent (JSON; for transcriptions the
                                                   # form, files as {"filename", "content_type", "data"})
+    server.requests[-1].client_port               # equal ports: the requests shared one connection
     server.wait_for("client_closed")             # the client closed a stream before its end
     server.fail_with = 500                        # every request (any route) fails with this status
     server.stop()                                 # idempotent; a stopped server refuses connections
@@ -63,7 +66,9 @@ class Reply:
     error_type: str = ""
     retry_after_ms: int | None = None  # sent as ``retry-after-ms`` so client backoff stays short in tests
     cut_after: int | None = None  # stream: drop the connection after this many content chunks
+    stream_error: str | None = None  # stream: after the content, an ``{"error": ...}`` event ends the body
     first_token_delay: float = 0.0  # seconds before the first byte of the body (JSON or first SSE event)
+    headers_delay: float = 0.0  # seconds before the status line and headers
     token_delay: float = 0.0  # seconds between stream chunks
     finish_reason: str | None = None  # default "tool_calls" with tool calls, else "stop"
     usage: dict[str, int] | None = None  # default: word counts
@@ -98,6 +103,7 @@ class RecordedRequest:
     path: str
     headers: Mapping[str, str]  # case-insensitive
     body: Any
+    client_port: int  # the same for requests that came over one (kept-alive) connection
 
 
 Responder = Callable[[dict[str, Any]], Reply]
@@ -227,7 +233,10 @@ class OpenAITestServer:
     def _record(self, request: web.Request, body: Any) -> int:
         with self._cond:
             number = len(self.requests) + 1
-            self.requests.append(RecordedRequest(number, request.method, request.path, CIMultiDict(request.headers), body))
+            port = request.transport.get_extra_info("peername")[1]
+            self.requests.append(
+                RecordedRequest(number, request.method, request.path, CIMultiDict(request.headers), body, port)
+            )
         return number
 
     def _refusal(self, request: web.Request) -> web.Response | None:
@@ -248,6 +257,8 @@ class OpenAITestServer:
         if (refusal := self._refusal(request)) is not None:
             return refusal
         reply = self._next_reply(body)
+        if reply.headers_delay:
+            await asyncio.sleep(reply.headers_delay)
         if reply.status != 200:
             headers = dict(reply.headers)
             if reply.retry_after_ms is not None:
@@ -283,6 +294,10 @@ class OpenAITestServer:
                 if sent and reply.token_delay:
                     await asyncio.sleep(reply.token_delay)
                 await send(chunk({"content": piece}))
+            if reply.stream_error:
+                await send({"error": {"message": reply.stream_error, "type": "server_error", "param": None, "code": None}})
+                await response.write_eof()
+                return response
             for i, call in enumerate(reply.tool_calls or []):
                 args = call.get("arguments", {})
                 args = args if isinstance(args, str) else json.dumps(args)
