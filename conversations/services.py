@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -32,6 +32,7 @@ from juggy.ai import AIError, InterviewState, JobContext, Plan, ProviderError, T
 from juggy.ai import Turn as EngineTurn
 from juggy.ai.heuristics.assess import wants_to_end
 from juggy.errors import Conflict, NotFound, ServiceUnavailable
+from juggy.rows import ModelColumns
 
 if TYPE_CHECKING:
     from media_app.models import Media
@@ -177,8 +178,17 @@ def progress(conversation: Conversation) -> dict:
 
 
 def transcript_of(conversation_id) -> list[EngineTurn]:
-    return [EngineTurn(role=s, text=t) for s, t in Turn.objects.filter(conversation_id=conversation_id)
-            .order_by("index").values_list("speaker", "text")]
+    """The stored turns as the engine sees them. Read on every streamed turn (SQL written once, see
+    juggy/rows.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TRANSCRIPT, [_TURNS.param("conversation", conversation_id)])
+        return [EngineTurn(role=speaker, text=text) for speaker, text in cursor.fetchall()]
+
+
+_TURNS = ModelColumns(Turn, "t")
+# Identifiers from the model's _meta; values only as parameters.
+_TRANSCRIPT = (f"SELECT {_TURNS.column('speaker')}, {_TURNS.column('text')} FROM {_TURNS.table} "  # noqa: S608
+               f"WHERE {_TURNS.column('conversation')} = %s ORDER BY {_TURNS.column('index')}")
 
 
 # --- writing turns (compare-and-set) ----------------------------------------------------------------
@@ -223,6 +233,8 @@ def commit_turns(conversation: Conversation, turns: list[Turn], state: Interview
     if state is not None:
         updates["state"] = state.to_dict()
     expressions = {}
+    # What was read is what the compare-and-set finds: a conversation read as started needs no start.
+    start = start and (conversation.started_at is None or conversation.status == Status.CREATED)
     if start:
         if "status" not in fields:
             expressions["status"] = Case(When(status=Status.CREATED, then=Value(Status.IN_PROGRESS)),

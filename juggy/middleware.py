@@ -81,8 +81,13 @@ class BodyLimitMiddleware:
             return await self.app(scope, receive, send)
         limit = body_limit(scope["path"])
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            return await _refuse(send, limit)
+        if declared is not None and declared.isdigit():
+            if int(declared) > limit:
+                return await _refuse(send, limit)
+            # The server frames the body by its Content-Length (HTTP/1.1 parsers reject a request that
+            # also says chunked): nothing past it can arrive, so there is nothing to count. Not wrapping
+            # receive and send here keeps this layer off the per-event path of a streamed response.
+            return await self.app(scope, receive, send)
 
         received = 0
         refused = started = False

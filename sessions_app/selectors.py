@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
+from conversations.models import Conversation
 from juggy.accounts.models import Membership, Organisation, User
+from juggy.rows import ModelColumns
 from sessions_app.models import AssessmentTemplate, Candidate, Session
 
 
@@ -26,10 +29,27 @@ def session_owned_by(user: User) -> QuerySet[Session]:
 
 
 def session_for_call(call_id: str) -> Session | None:
-    """The session linked to a voice provider's call, with what the live interview reads."""
+    """The session linked to a voice provider's call, with its conversation: what a live turn reads first,
+    on every turn of every call (so in SQL written once: juggy/rows.py). Its user is loaded only when a
+    minute is charged: once a minute, not once a turn."""
     if not call_id:
         return None
-    return Session.objects.select_related("user", "conversation").filter(call_id=call_id).first()
+    with connection.cursor() as cursor:
+        cursor.execute(_SESSION_FOR_CALL, [_SESSION.param("call_id", call_id)])
+        found = _SESSION.read(cursor, _CONVERSATION)
+    if found is None:
+        return None
+    session, session.conversation = found
+    return session
+
+
+_SESSION, _CONVERSATION = ModelColumns(Session, "s"), ModelColumns(Conversation, "c")
+# Identifiers from the models' _meta; values only as parameters.
+_SESSION_FOR_CALL = (
+    f"SELECT {_SESSION.select}, {_CONVERSATION.select} FROM {_SESSION.table} "  # noqa: S608
+    f"JOIN {_CONVERSATION.table} ON {_CONVERSATION.column('id')} = {_SESSION.column('conversation')} "
+    f"WHERE {_SESSION.column('call_id')} = %s"
+)
 
 
 def session_detail(*, sessions: QuerySet[Session], session_id) -> Session | None:

@@ -47,7 +47,7 @@ def vapi_session_find(*, call_id: str, session_ref: str) -> tuple[Session | None
         session_id = uuid.UUID(session_ref)
     except ValueError:
         return None, f"metadata sessionId {session_ref!r} is not a UUID"
-    session = Session.objects.select_related("user", "conversation").filter(pk=session_id).first()
+    session = Session.objects.select_related("conversation").filter(pk=session_id).first()
     if session is None:
         return None, f"session {session_id} does not exist"
     if call_id and session.call_id and session.call_id != call_id:

@@ -24,6 +24,7 @@ from typing import Any
 
 import aiohttp
 import openai
+import yarl
 
 from juggy.ai.config import AIConfig
 from juggy.ai.errors import ProviderError, ProviderUnavailable
@@ -58,6 +59,9 @@ class OpenAIProvider(LLMProvider):
         }
         # As the openai client applied its timeout: to connecting (pool wait included) and to each read.
         self._stream_timeout = aiohttp.ClientTimeout(connect=config.timeout, sock_read=config.timeout)
+        # HTTPS_PROXY/NO_PROXY apply, as they did to the openai client; looked up once, not per request
+        # (aiohttp's trust_env reads the environment on every request).
+        self._stream_proxy = _env_proxy(self._stream_url)
 
     # -- clients ----------------------------------------------------------------------------------
     def _client_kwargs(self) -> dict[str, Any]:
@@ -164,7 +168,8 @@ class OpenAIProvider(LLMProvider):
             headers: Mapping[str, str] | None = None
             try:
                 response = await session.post(
-                    self._stream_url, data=payload, headers=self._stream_headers, timeout=self._stream_timeout
+                    self._stream_url, data=payload, headers=self._stream_headers, timeout=self._stream_timeout,
+                    proxy=self._stream_proxy[0], proxy_auth=self._stream_proxy[1],
                 )
                 if response.status < 400:
                     return response
@@ -281,8 +286,7 @@ async def _session() -> aiohttp.ClientSession:
     """This event loop's session, made on first use."""
     loop = asyncio.get_running_loop()
     if (entry := _sessions.get(loop)) is None:
-        # trust_env: HTTPS_PROXY/NO_PROXY apply, as they did to the openai client.
-        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONNECTIONS), trust_env=True)
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONNECTIONS))
         closer = _close_with_loop(loop, session)
         await anext(closer)
         entry = _sessions[loop] = (session, closer)
@@ -302,6 +306,15 @@ async def _close_with_loop(
     finally:
         _sessions.pop(loop, None)
         await session.close()
+
+
+def _env_proxy(url: str) -> tuple[str | None, aiohttp.BasicAuth | None]:
+    """The proxy the environment names for `url` (HTTP(S)_PROXY, NO_PROXY), if any."""
+    try:
+        proxy, auth = aiohttp.helpers.get_env_proxy_for_url(yarl.URL(url))
+    except LookupError:
+        return None, None
+    return str(proxy), auth
 
 
 def _should_retry(status: int, headers: Mapping[str, str]) -> bool:

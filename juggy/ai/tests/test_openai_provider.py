@@ -394,3 +394,20 @@ def test_complete_json_falls_back_to_json_mode(provider, openai_settings):
     openai_settings.script(Reply.error(400, "response_format json_schema is not supported"), Reply.json({"name": "Bo", "score": 2}))
     assert provider.complete_json(MESSAGES, schema=SCHEMA, name="person") == {"name": "Bo", "score": 2}
     assert openai_settings.requests[-1].body["response_format"] == {"type": "json_object"}
+
+
+async def test_streams_go_through_the_environments_proxy(openai_server, monkeypatch):
+    # The loopback server stands in for a forward proxy: it gets the absolute URL of a host that does
+    # not resolve, and answers for it.
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{openai_server.port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    openai_server.script(Reply(text="Hello via the proxy."))
+    proxied = provider_for(AIConfig(provider="openai", api_key=openai_server.api_key,
+                                    base_url="http://model.invalid/v1", max_retries=0))
+    assert await streamed_text(proxied) == "Hello via the proxy."
+    # NO_PROXY exempts a host: straight there, past a proxy that would refuse the connection.
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    openai_server.script(Reply(text="Hello direct."))
+    assert await streamed_text(provider_on(openai_server, max_retries=0)) == "Hello direct."
