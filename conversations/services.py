@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 from conversations import signals
@@ -185,7 +184,7 @@ def transcript_of(conversation_id) -> list[EngineTurn]:
         return [EngineTurn(role=speaker, text=text) for speaker, text in cursor.fetchall()]
 
 
-_TURNS = ModelColumns(Turn, "t")
+_TURNS, _CONVERSATIONS = ModelColumns(Turn, "t"), ModelColumns(Conversation, "c")
 # Identifiers from the model's _meta; values only as parameters.
 _TRANSCRIPT = (f"SELECT {_TURNS.column('speaker')}, {_TURNS.column('text')} FROM {_TURNS.table} "  # noqa: S608
                f"WHERE {_TURNS.column('conversation')} = %s ORDER BY {_TURNS.column('index')}")
@@ -236,14 +235,19 @@ def commit_turns(conversation: Conversation, turns: list[Turn], state: Interview
     # What was read is what the compare-and-set finds: a conversation read as started needs no start.
     start = start and (conversation.started_at is None or conversation.status == Status.CREATED)
     if start:
+        # In SQL, not from what was read: a webhook may start the conversation without a new version.
         if "status" not in fields:
-            expressions["status"] = Case(When(status=Status.CREATED, then=Value(Status.IN_PROGRESS)),
-                                         default=F("status"))
-        expressions["started_at"] = Coalesce(F("started_at"), Value(now))
-    with transaction.atomic():
-        won = Conversation.objects.filter(
-            pk=conversation.pk, version=conversation.version, turn_count=conversation.turn_count
-        ).update(**updates, **expressions)
+            status = _CONVERSATIONS.name("status")
+            expressions["status"] = (f"CASE WHEN {status} = %s THEN %s ELSE {status} END",
+                                     [Status.CREATED, Status.IN_PROGRESS])
+        expressions["started_at"] = (f"COALESCE({_CONVERSATIONS.name('started_at')}, %s)",
+                                     [_CONVERSATIONS.param("started_at", now)])
+    # Every turn of every call writes here: SQL written once (juggy/rows.py), not compiled per turn.
+    with transaction.atomic(), connection.cursor() as cursor:
+        won = _CONVERSATIONS.update(
+            cursor, updates, where={"pk": conversation.pk, "version": conversation.version,
+                                    "turn_count": conversation.turn_count}, expressions=expressions,
+        )
         if not won:
             return False
         for index, text in (revised or {}).items():
@@ -252,7 +256,7 @@ def commit_turns(conversation: Conversation, turns: list[Turn], state: Interview
             turn.conversation = conversation
             turn.index = conversation.turn_count + offset
             turn.created_at = now
-        Turn.objects.bulk_create(turns)
+        _TURNS.insert(cursor, turns)
         for name, value in updates.items():
             setattr(conversation, name, value)
         if start:

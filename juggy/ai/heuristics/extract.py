@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -61,16 +62,21 @@ class JobProfile:
     must_haves: list[str] = field(default_factory=list)  # skills the job description requires, in its order
 
 
+@functools.cache
+def _terms() -> list[tuple[str, str, str, re.Pattern[str]]]:
+    return [(fld, term, term.lower(), pattern) for fld, term, pattern in compiled()]
+
+
 def find_skills(text: str) -> list[Skill]:
     """Lexicon terms found in ``text``, each once, with counts; overlapping shorter terms are masked."""
     text = text or ""
     lowered = text.lower()
     taken = [False] * len(text)
     found: dict[str, Skill] = {}
-    for fld, term, pattern in compiled():
+    for fld, term, lowered_term, pattern in _terms():
         # Every pattern is the literal term with boundaries: a substring test (C speed) rules out
         # almost all of the ~400 terms before any regex runs (on the live VAPI path, before the first token).
-        if term.lower() not in lowered:
+        if lowered_term not in lowered:
             continue
         for match in pattern.finditer(text):
             start, end = match.span()

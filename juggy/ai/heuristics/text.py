@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#./-]*[A-Za-z0-9+#]|[A-Za-z]|\d[\d,.]*%?")
@@ -44,6 +45,7 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text or "")
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function of a word, asked for the same words on every turn
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to match 'deploying' with 'deployments' and 'patients' with 'patient'."""
     w = word.lower().strip(".-/")
