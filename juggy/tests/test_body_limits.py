@@ -154,3 +154,13 @@ def test_make_serve_cuts_a_chunked_upload_at_the_limit(served):
     assert sent < 50 * 1024 * 1024  # cut long before the 200 MB were sent
     with urllib.request.urlopen(f"http://127.0.0.1:{served}/health", timeout=10) as health:
         assert health.status == 200
+
+
+def test_make_serve_speaks_websocket(served):
+    # uvicorn's sans-I/O websockets protocol (scripts/serve): the interview socket answers its events.
+    from websockets.sync.client import connect
+
+    with connect(f"ws://127.0.0.1:{served}/ws/interview", open_timeout=10) as socket_:
+        socket_.send(json.dumps({"event": "nonsense", "data": {}}))
+        reply = json.loads(socket_.recv(timeout=10))
+    assert reply["event"] == "error", reply
