@@ -173,14 +173,18 @@ def _speech_files(texts: list[str], owners: list[str], counts: ErasureCounts) ->
 
 
 def _speech_owners(carrier) -> list[str]:
-    """Who may have had the transcript's lines spoken (juggy's speech owners: "user:<id>", "pass:<room>:<identity>")."""
+    """Who may have had the transcript's lines spoken (juggy's speech owners: "user:<id>", "pass:<interview or room>:<identity>")."""
     if isinstance(carrier, Session):
         users = [carrier.user_id]
         if carrier.organisation_id:
             users += list(Membership.objects.filter(organisation_id=carrier.organisation_id).values_list("user_id", flat=True))
         return sorted({f"user:{u}" for u in users})
     if isinstance(carrier, Interview):
-        return [f"user:{carrier.owner_id}", f"pass:{carrier.room_name}:{carrier.candidate_id}"]
+        from interviews_app.services import pass_speech_owner
+
+        # The candidate's pass speaks as its interview; passes without one, as the room's name.
+        return [f"user:{carrier.owner_id}", pass_speech_owner(str(carrier.id), carrier.candidate_id),
+                pass_speech_owner(carrier.room_name, carrier.candidate_id)]
     return []
 
 

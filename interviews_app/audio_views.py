@@ -16,6 +16,7 @@ from interviews_app.audio_serializers import (
     TranscribeRequestSerializer,
     TranscribeResponseSerializer,
 )
+from interviews_app.services import pass_speech_owner
 from juggy.accounts.authentication import BearerTokenAuthentication
 from juggy.ai.speech.services import speech_synthesize, speech_too_large, speech_transcribe
 from juggy.files import absolute_url
@@ -33,9 +34,10 @@ class SpeechView(APIView):
 
 
 def speech_owner(request) -> str:
-    """Whose copy of synthesized speech this is: the user, or the room pass's identity in its room."""
+    """Whose copy of synthesized speech this is: the user, or the room pass's identity in its interview
+    (room names are per owner, so two owners' candidates may share one), else in its room."""
     if isinstance(request.auth, RoomPass):
-        return f"pass:{request.auth.room_name}:{request.auth.identity}"
+        return pass_speech_owner(request.auth.scope.get("interview") or request.auth.room_name, request.auth.identity)
     return f"user:{request.user.pk}"
 
 

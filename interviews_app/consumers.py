@@ -50,7 +50,7 @@ class Seat:
     """Who this connection is in which interview, fixed at join."""
 
     interview_id: str
-    room_name: str
+    room_group: str | None  # the Channels group of its LiveKit room's events; None once the room is deleted
     identity: str
     name: str
     role: str
@@ -65,14 +65,18 @@ def _authorise(interview_id: str, token: str) -> tuple[Seat, Interview]:
     if token.startswith(ROOM_PASS_PREFIX):
         room_pass = room_pass_verify(token)
         interview = selectors.interview_for_actor(interview_id=interview_id, room_pass=room_pass)
-        return Seat(str(interview.id), interview.room_name, room_pass.identity, room_pass.name, "candidate"), interview
+        return Seat(str(interview.id), _room_group(interview), room_pass.identity, room_pass.name, "candidate"), interview
     api_token = authenticate_key(token)
     if api_token is None:
         raise NotAuthenticated("Invalid or revoked token.", code="invalid_token")
     user = api_token.user
     interview = selectors.interview_for_actor(interview_id=interview_id, user=user, is_service=api_token.is_service)
     role = "owner" if interview.owner_id == user.pk else "service"
-    return Seat(str(interview.id), interview.room_name, user.username, user.get_full_name(), role), interview
+    return Seat(str(interview.id), _room_group(interview), user.username, user.get_full_name(), role), interview
+
+
+def _room_group(interview: Interview) -> str | None:
+    return room_group(interview.room.livekit_name) if interview.room else None
 
 
 @database_sync_to_async
@@ -233,7 +237,8 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
         if self.heartbeat is None:
             self.heartbeat = asyncio.create_task(self._beat())
         await self.channel_layer.group_add(events.interview_group(seat.interview_id), self.channel_name)
-        await self.channel_layer.group_add(room_group(seat.room_name), self.channel_name)
+        if seat.room_group:
+            await self.channel_layer.group_add(seat.room_group, self.channel_name)
         await self.send_json({"event": "joinedInterview", "data": snapshot})
         await self.channel_layer.group_send(
             events.interview_group(seat.interview_id),
@@ -280,7 +285,8 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
     async def _leave(self) -> None:
         seat, self.seat = self.seat, None
         await self.channel_layer.group_discard(events.interview_group(seat.interview_id), self.channel_name)
-        await self.channel_layer.group_discard(room_group(seat.room_name), self.channel_name)
+        if seat.room_group:
+            await self.channel_layer.group_discard(seat.room_group, self.channel_name)
         await _leave(seat, self.channel_name)
         await self.channel_layer.group_send(
             events.interview_group(seat.interview_id),

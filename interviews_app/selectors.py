@@ -28,7 +28,7 @@ def interview_for_actor(*, interview_id, user=None, room_pass=None, is_service: 
         interview_id = uuid.UUID(str(interview_id))
     except ValueError as exc:
         raise _not_found(interview_id) from exc
-    interviews = Interview.objects.select_related("conversation").filter(pk=interview_id)
+    interviews = Interview.objects.select_related("conversation", "room").filter(pk=interview_id)
     if room_pass is not None:
         if str((room_pass.scope or {}).get("interview")) != str(interview_id):
             raise _not_found(interview_id)
@@ -53,7 +53,8 @@ def interview_participants(interview: Interview) -> list[dict]:
         {"identity": c.identity, "name": c.name, "role": c.role, "via": "websocket", "joined_at": c.joined_at}
         for c in InterviewConnection.objects.filter(interview=interview, seen_at__gte=timezone.now() - PRESENCE_TTL)
     ]
-    in_room = Participant.objects.filter(room__name=interview.room_name, state=Participant.State.JOINED)
+    # By the room row: another owner may have a room of the same name.
+    in_room = Participant.objects.filter(room_id=interview.room_id, state=Participant.State.JOINED)
     for p in in_room:
         role = "candidate" if p.identity == interview.candidate_id else "participant"
         people.append({"identity": p.identity, "name": p.name, "role": role, "via": "livekit", "joined_at": p.joined_at})

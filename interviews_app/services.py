@@ -87,6 +87,12 @@ def candidate_pass_expiry(interview: Interview) -> datetime:
     return interview.created_at + CANDIDATE_PASS_TTL
 
 
+def pass_speech_owner(interview_or_room: str, identity: str) -> str:
+    """Whose synthesized speech a room pass's copies are (juggy.ai.speech owners): its candidate in its
+    interview, or in its room for a pass without one."""
+    return f"pass:{interview_or_room}:{identity}"
+
+
 def candidate_pass_issue(*, interview: Interview) -> str | None:
     """The candidate's pass (jgp_...): this interview's room and candidate, scope {"interview": id}, expiring
     when the one handed out at creation does (so showing it again, e.g. in the admin, never extends it).
@@ -96,6 +102,7 @@ def candidate_pass_issue(*, interview: Interview) -> str | None:
         return None
     return livekit.room_pass_issue(
         room_name=interview.room_name,
+        room_id=interview.room_id,
         identity=interview.candidate_id,
         name=interview.candidate_name,
         scope={"interview": str(interview.id)},
@@ -113,9 +120,12 @@ def interview_start(*, interview: Interview, transport: str = Turn.Transport.RES
     exchange = conversations.start(interview.conversation, transport=transport)
     interview.conversation = exchange.conversation
     if livekit.livekit_configured():
+        if interview.room is None:
+            logger.error("interview %s: its room was deleted; no LiveKit agent is dispatched", interview.pk)
+            return exchange
         try:
             dispatch_id = livekit.agent_dispatch(
-                room_name=interview.room_name,
+                room_name=interview.room.livekit_name,
                 metadata={"interviewId": str(interview.id), "conversationId": str(interview.conversation_id),
                           "candidateId": interview.candidate_id},
             )

@@ -82,8 +82,8 @@ class InterviewCreateView(APIView):
         tags=TAGS,
         summary="Create an interview",
         description=(
-            "Creates an interview in a LiveKit room (the room is created, owned by you, if it does not exist; "
-            "another user's room is a 409) and plans its questions from the job description and the optional "
+            "Creates an interview in a LiveKit room (your room of that name, created if you have none; room "
+            "names are per user, so another user's room of the same name changes nothing) and plans its questions from the job description and the optional "
             "resume (`mediaId`, one of your uploads). Returns `sessionId` (also as `interviewId`) and a "
             "`candidateToken` scoped to this interview. Service tokens may create for a user named by `userId`."
         ),
@@ -94,7 +94,8 @@ class InterviewCreateView(APIView):
             401: _401,
             403: OpenApiResponse(description="userId names another user and the caller is not a service token."),
             404: OpenApiResponse(description="mediaId is not one of your uploads (code media_not_found)."),
-            409: OpenApiResponse(description="The room belongs to another user."),
+            409: OpenApiResponse(description="The resume (mediaId) is still being parsed or failed to parse "
+                                             "(code media_not_ready or media_parse_failed)."),
             503: _503,
         },
     )

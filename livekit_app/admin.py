@@ -21,10 +21,10 @@ class ParticipantInline(TabularInline):
 class RoomAdmin(ModelAdmin):
     list_display = ["name", "owner", "state", "participant_count", "created_at", "started_at", "finished_at"]
     list_filter = ["state", "created_at", "started_at"]
-    search_fields = ["name", "sid", "owner__username", "owner__email", "participants__identity", "participants__name"]
+    search_fields = ["name", "livekit_name", "sid", "owner__username", "owner__email", "participants__identity", "participants__name"]
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
-    readonly_fields = ["id", "sid", "state", "created_at", "started_at", "finished_at"]
+    readonly_fields = ["id", "livekit_name", "sid", "state", "created_at", "started_at", "finished_at"]
     date_hierarchy = "created_at"
     inlines = [ParticipantInline]
 

@@ -1,8 +1,9 @@
-"""Room events over Channels: a webhook's effect is announced to `room_group(name)` after it commits.
+"""Room events over Channels: a webhook's effect is announced to `room_group(room.livekit_name)` after
+it commits (the globally unique name: two owners' rooms of the same name never share a group).
 
 Message: {"type": "room.event", "event": "participantJoined" | "participantLeft" | "roomStarted" |
-"roomFinished", "data": {"roomName", "identity", "name", "at"}}; consumers implement
-`async def room_event(self, message)`.
+"roomFinished", "data": {"roomName", "identity", "name", "at"}}, roomName being the name the owner
+gave the room; consumers implement `async def room_event(self, message)`.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from livekit_app.models import Room
+
 logger = logging.getLogger("juggy.livekit")
 
 ROOM_EVENTS = ("participantJoined", "participantLeft", "roomStarted", "roomFinished")
 
 
-def room_group(room_name: str) -> str:
-    """Channels group of a room's events (room names are validated to be group-name safe)."""
-    return f"livekit.room.{room_name}"
+def room_group(livekit_name: str) -> str:
+    """Channels group of a room's events, by `Room.livekit_name` (group-name safe, short enough)."""
+    return f"livekit.room.{livekit_name}"
 
 
 def room_event_message(*, event: str, room_name: str, at: datetime, identity: str = "", name: str = "") -> dict:
@@ -38,8 +41,9 @@ def _send(group: str, message: dict) -> None:
         async_to_sync(layer.group_send)(group, message)
 
 
-def room_event_send_on_commit(*, event: str, room_name: str, at: datetime, identity: str = "", name: str = "") -> None:
-    message = room_event_message(event=event, room_name=room_name, at=at, identity=identity, name=name)
+def room_event_send_on_commit(*, event: str, room: Room, at: datetime, identity: str = "", name: str = "") -> None:
+    message = room_event_message(event=event, room_name=room.name, at=at, identity=identity, name=name)
     # After commit, so no listener hears of a state it cannot read back yet. robust: a channel layer
     # outage is logged, it does not turn an already stored webhook into a 500 that LiveKit would retry.
-    transaction.on_commit(lambda: _send(room_group(room_name), message), robust=True)
+    group = room_group(room.livekit_name)
+    transaction.on_commit(lambda: _send(group, message), robust=True)

@@ -1,5 +1,6 @@
 """LiveKit rooms as Django rows: the local registry, and LiveKit's mirror when a server is configured."""
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -15,6 +16,16 @@ room_name_validator = RegexValidator(
 )
 
 
+def livekit_name_suffixed(name: str) -> str:
+    """A LiveKit name no other room can have: the name, '.', a random suffix (see Room.livekit_name)."""
+    return f"{name}.{secrets.token_hex(8)}"
+
+
+def livekit_name_for(name: str) -> str:
+    """A new room's LiveKit name: its name while no room uses that on the server, else suffixed."""
+    return livekit_name_suffixed(name) if Room.objects.filter(livekit_name=name).exists() else name
+
+
 class Room(models.Model):
     class State(models.TextChoices):
         CREATED = "created", "Created"
@@ -23,7 +34,14 @@ class Room(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="livekit_rooms")
-    name = models.CharField(max_length=64, unique=True, validators=[room_name_validator])
+    # What the owner chose and every API answer shows: unique per owner only, so that no user can take
+    # a name another is about to use (issue 15).
+    name = models.CharField(max_length=64, validators=[room_name_validator])
+    # The room's name on the LiveKit server (tokens' grant, webhooks, agent dispatch, Channels group):
+    # `name` itself while no other room uses it there, else `name.<random suffix>`. A '.' never appears
+    # in `name`, so the two kinds never meet. At most 81 characters: `livekit.room.<livekit_name>` stays
+    # a valid Channels group name.
+    livekit_name = models.CharField("LiveKit room name", max_length=96, unique=True, editable=False)
     empty_timeout = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds LiveKit keeps the room open while empty.")
     max_participants = models.PositiveIntegerField(null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
@@ -36,9 +54,15 @@ class Room(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["owner", "-created_at"], name="livekit_room_owner_created")]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="livekit_unique_owner_room_name")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.livekit_name:  # rooms made outside livekit_app.services (admin, fixtures)
+            self.livekit_name = livekit_name_for(self.name)
+        super().save(*args, **kwargs)
 
 
 class Participant(models.Model):

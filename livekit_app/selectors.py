@@ -6,8 +6,14 @@ from juggy.errors import NotFound
 from livekit_app.models import Room
 
 
-def room_by_name(name: str) -> Room | None:
-    return Room.objects.filter(name=name).first()
+def room_owned(owner, name: str) -> Room | None:
+    """The owner's room of this name (names are unique per owner only)."""
+    return Room.objects.filter(owner=owner, name=name).first()
+
+
+def room_by_livekit_name(livekit_name: str) -> Room | None:
+    """The room behind a name on the LiveKit server (webhooks, passes, agent jobs)."""
+    return Room.objects.filter(livekit_name=livekit_name).first() if livekit_name else None
 
 
 def room_for_owner(owner, name: str) -> Room:

@@ -122,5 +122,5 @@ class LivekitRoomSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LivekitLiveRoomSerializer(allow_null=True))
     def get_live(self, room):
-        live = self.context.get("live", {}).get(room.name)
+        live = self.context.get("live", {}).get(room.livekit_name)
         return LivekitLiveRoomSerializer(live).data if live is not None else None

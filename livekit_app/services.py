@@ -18,14 +18,15 @@ import jwt
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from livekit import api
 
 from juggy.accounts.models import User
 from juggy.errors import BadRequest, Conflict, Forbidden, NotAuthenticated, NotFound
 from livekit_app import client
 from livekit_app.client import livekit_configured
-from livekit_app.models import ROOM_NAME_PATTERN, Room
-from livekit_app.selectors import room_by_name
+from livekit_app.models import ROOM_NAME_PATTERN, Room, livekit_name_for, livekit_name_suffixed
+from livekit_app.selectors import room_by_livekit_name, room_owned
 
 __all__ = [
     "IssuedToken", "LiveParticipant", "LiveRoom", "MintedToken", "RoomPass", "agent_dispatch",
@@ -58,7 +59,8 @@ class IssuedToken:
 
 @dataclass(frozen=True)
 class RoomPass:
-    room_name: str
+    room_name: str  # the name its owner gave the room
+    room_id: str | None  # the room row; "" for none, None in passes from before names were per owner
     identity: str
     name: str
     scope: dict
@@ -125,30 +127,43 @@ def room_create(
     max_participants: int | None = None,
     metadata: dict | None = None,
 ) -> Room:
-    """Create a room; a taken name is a 409 `room_exists`. With LiveKit, the server room too."""
+    """Create a room; a name the owner already uses is a 409 `room_exists` (other owners' names do not
+    matter). With LiveKit, the server room too, under the room's `livekit_name`."""
     validate_room_name(name)
     _validate_limits(empty_timeout, max_participants)
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                room = Room.objects.create(
-                    owner=owner, name=name, empty_timeout=empty_timeout,
-                    max_participants=max_participants, metadata=metadata or {},
-                )
-        except IntegrityError as exc:
-            raise Conflict("A room with this name already exists.", code="room_exists", details={"name": name}) from exc
+        room = _room_insert(
+            owner=owner, name=name, empty_timeout=empty_timeout, max_participants=max_participants, metadata=metadata or {}
+        )
         if livekit_configured():
             # The server call runs inside the transaction on purpose: if LiveKit refuses, the row
-            # rolls back (no orphan), and a concurrent create of the same name waits on the unique
-            # index until we know, then gets its 409.
+            # rolls back (no orphan), and the owner's concurrent create of the same name waits on the
+            # unique index until we know, then gets its 409.
             request = api.CreateRoomRequest(
-                name=name, empty_timeout=empty_timeout or 0, max_participants=max_participants or 0,
+                name=room.livekit_name, empty_timeout=empty_timeout or 0, max_participants=max_participants or 0,
                 metadata=json.dumps(metadata) if metadata else "",
             )
             info = client.call(lambda lk: lk.room.create_room(request))
             room.sid = info.sid
             room.save(update_fields=["sid"])
     return room
+
+
+def _room_insert(*, owner: User, name: str, **fields) -> Room:
+    """The owner's new room row; 409 `room_exists` if the owner has a room of this name. Another owner's
+    room of the same name is no conflict: if it holds the name on the LiveKit server (or takes it while
+    we insert), this room's LiveKit name is suffixed (Room.livekit_name)."""
+    livekit_name = livekit_name_for(name)
+    while True:
+        try:
+            with transaction.atomic():
+                return Room.objects.create(owner=owner, name=name, livekit_name=livekit_name, **fields)
+        except IntegrityError as exc:
+            if room_owned(owner, name) is not None:
+                raise Conflict("A room with this name already exists.", code="room_exists", details={"name": name}) from exc
+            if livekit_name != name:
+                raise
+            livekit_name = livekit_name_suffixed(name)
 
 
 def room_ensure(
@@ -159,26 +174,20 @@ def room_ensure(
     max_participants: int | None = None,
     metadata: dict | None = None,
 ) -> Room:
-    """Get or create the owner's room; a room of that name owned by someone else is a 409."""
-
-    def owned(room: Room) -> Room:
-        if room.owner_id != owner.pk:
-            raise Conflict("This room name belongs to another user.", code="room_owned_elsewhere", details={"name": name})
-        return room
-
-    existing = room_by_name(name)
+    """Get or create the owner's room of this name (another user's room of the same name is theirs)."""
+    existing = room_owned(owner, name)
     if existing is not None:
-        return owned(existing)
+        return existing
     try:
         return room_create(
             owner=owner, name=name, empty_timeout=empty_timeout, max_participants=max_participants, metadata=metadata
         )
     except Conflict:
-        # Lost the race to a concurrent creator of the same name: theirs is the room.
-        existing = room_by_name(name)
+        # Lost the race to the owner's concurrent create of the same name: that one is the room.
+        existing = room_owned(owner, name)
         if existing is None:
             raise
-        return owned(existing)
+        return existing
 
 
 def room_delete(*, room: Room) -> None:
@@ -187,7 +196,7 @@ def room_delete(*, room: Room) -> None:
     if livekit_configured():
         # NotFound: LiveKit already closed it (empty_timeout elapsed), which is the goal anyway.
         with contextlib.suppress(NotFound):
-            client.call(lambda lk: lk.room.delete_room(api.DeleteRoomRequest(room=room.name)))
+            client.call(lambda lk: lk.room.delete_room(api.DeleteRoomRequest(room=room.livekit_name)))
     Room.objects.filter(pk=room.pk).delete()
 
 
@@ -199,7 +208,8 @@ _PARTICIPANT_STATES = {0: "joining", 1: "joined", 2: "active", 3: "disconnected"
 
 
 def rooms_live(*, names: list[str]) -> dict[str, LiveRoom]:
-    """What the LiveKit server says about these rooms (one ListRooms call); {} without a server."""
+    """What the LiveKit server says about these rooms (one ListRooms call), by `livekit_name`; {} without
+    a server."""
     if not names or not livekit_configured():
         return {}
     response = client.call(lambda lk: lk.room.list_rooms(api.ListRoomsRequest(names=names)))
@@ -209,7 +219,8 @@ def rooms_live(*, names: list[str]) -> dict[str, LiveRoom]:
 
 
 def room_live(*, name: str) -> LiveRoom | None:
-    """The server's view of one room with its current participants; None if it is not open there."""
+    """The server's view of one room (by `livekit_name`) with its current participants; None if it is
+    not open there."""
     live = rooms_live(names=[name]).get(name)
     if live is None:
         return None
@@ -238,9 +249,11 @@ def token_mint(
     can_publish_data: bool = True,
     metadata: str = "",
 ) -> MintedToken:
-    """A LiveKit access token to join exactly one room. No authorization here: callers decide."""
+    """A LiveKit access token to join exactly one room, `room_name` being its name on the server
+    (`Room.livekit_name`). No authorization here: callers decide."""
     _validate_identity(identity)
-    validate_room_name(room_name)
+    if not room_name:
+        raise BadRequest("Invalid room name.", code="invalid_room_name")
     ttl = ttl or settings.LIVEKIT_TOKEN_TTL_SECONDS
     key, secret = client.credentials()
     grants = api.VideoGrants(
@@ -265,16 +278,28 @@ def _issued(minted: MintedToken, identity: str, room_name: str) -> IssuedToken:
     return IssuedToken(minted.token, minted.url, identity, room_name, minted.expires_at)
 
 
+def _room_for_service(room_name: str) -> Room | None:
+    """A service token's room: by its LiveKit name (what webhooks and agent jobs carry), or by a name
+    only one owner uses. A name several owners use is a 409: a service must say which room it means."""
+    rooms = list(Room.objects.filter(Q(livekit_name=room_name) | Q(name=room_name))[:3])
+    exact = [room for room in rooms if room.livekit_name == room_name]
+    if exact or len(rooms) <= 1:
+        return (exact or rooms or [None])[0]
+    raise Conflict("Several users have a room of this name: use its LiveKit name.", code="room_ambiguous",
+                   details={"roomName": room_name})
+
+
 def token_issue_for_user(*, user: User, is_service: bool, identity: str, room_name: str, name: str = "") -> IssuedToken:
-    """A user gets tokens for rooms they own; a service token for any room."""
+    """A user gets tokens for rooms they own (by the name they gave it); a service token for any room.
+    The token's grant is the room's LiveKit name; the answer names the room as its owner does."""
     missing = {k: ["This field is required."] for k, v in (("identity", identity), ("room_name", room_name)) if not v}
     if missing:
         raise BadRequest("identity and room_name are required.", code="invalid", details=missing)
     _validate_identity(identity)
-    room = room_by_name(room_name)
-    if room is None or (not is_service and room.owner_id != user.pk):
+    room = _room_for_service(room_name) if is_service else room_owned(user, room_name)
+    if room is None:
         raise NotFound("Room not found.", code="room_not_found", details={"roomName": room_name})
-    return _issued(token_mint(identity=identity, room_name=room.name, name=name), identity, room.name)
+    return _issued(token_mint(identity=identity, room_name=room.livekit_name, name=name), identity, room.name)
 
 
 def token_issue_for_pass(*, room_pass: RoomPass, identity: str = "", room_name: str = "", name: str = "") -> IssuedToken:
@@ -284,29 +309,40 @@ def token_issue_for_pass(*, room_pass: RoomPass, identity: str = "", room_name: 
         raise Forbidden("This room pass is for another room.", code="room_pass_room_mismatch")
     if identity and identity != room_pass.identity:
         raise Forbidden("This room pass is for another identity.", code="room_pass_identity_mismatch")
-    room = room_by_name(room_pass.room_name)
+    room = _pass_room(room_pass)
     if room is None:
         raise NotFound("Room not found.", code="room_not_found", details={"roomName": room_pass.room_name})
     remaining = int((room_pass.expires_at - datetime.now(UTC)).total_seconds())
     if remaining < 1:
         raise NotAuthenticated("The room pass has expired.", code="room_pass_expired")
     minted = token_mint(
-        identity=room_pass.identity, room_name=room.name, name=room_pass.name or name,
+        identity=room_pass.identity, room_name=room.livekit_name, name=room_pass.name or name,
         ttl=min(settings.LIVEKIT_TOKEN_TTL_SECONDS, remaining),
     )
-    return _issued(minted, room_pass.identity, room.name)
+    return _issued(minted, room_pass.identity, room_pass.room_name)
+
+
+def _pass_room(room_pass: RoomPass) -> Room | None:
+    if room_pass.room_id is None:
+        # Issued when room names were global (and were the LiveKit names): the name finds the room.
+        return room_by_livekit_name(room_pass.room_name)
+    return Room.objects.filter(pk=room_pass.room_id).first() if room_pass.room_id else None
 
 
 # --- room passes ----------------------------------------------------------------------------------
 
 
-def room_pass_issue(*, room_name: str, identity: str, name: str = "", scope: dict | None = None, ttl: int | None = None) -> str:
+def room_pass_issue(
+    *, room_name: str, room_id, identity: str, name: str = "", scope: dict | None = None, ttl: int | None = None
+) -> str:
     """A signed pass that lets its holder (no account needed) get LiveKit tokens for one room as one
-    identity until it expires. `scope` carries whatever the issuing app needs back (e.g. an interview id)."""
+    identity until it expires. `room_name` is the name the owner gave the room; `room_id` pins the room
+    row (None: no room, so no tokens), so that a room deleted and created again, by anyone, is not
+    opened by an old pass. `scope` carries whatever the issuing app needs back (e.g. an interview id)."""
     validate_room_name(room_name)
     _validate_identity(identity)
     expires = int(time.time()) + (ttl or ROOM_PASS_DEFAULT_TTL_SECONDS)
-    payload = {"r": room_name, "i": identity, "n": name, "s": scope or {}, "e": expires}
+    payload = {"r": room_name, "k": str(room_id or ""), "i": identity, "n": name, "s": scope or {}, "e": expires}
     return ROOM_PASS_PREFIX + signing.dumps(payload, salt=ROOM_PASS_SALT, compress=True)
 
 
@@ -321,7 +357,7 @@ def room_pass_verify(token: str) -> RoomPass:
         raise invalid from exc
     try:
         room_pass = RoomPass(
-            room_name=str(payload["r"]), identity=str(payload["i"]), name=str(payload["n"]),
+            room_name=str(payload["r"]), room_id=str(payload["k"]) if "k" in payload else None, identity=str(payload["i"]), name=str(payload["n"]),
             scope=dict(payload["s"]), expires_at=datetime.fromtimestamp(int(payload["e"]), UTC),
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -335,7 +371,8 @@ def room_pass_verify(token: str) -> RoomPass:
 
 
 def agent_dispatch(*, room_name: str, metadata: dict) -> str | None:
-    """Ask the LiveKit Agents worker named LIVEKIT_AGENT_NAME to join the room; the dispatch id, or
+    """Ask the LiveKit Agents worker named LIVEKIT_AGENT_NAME to join the room (`room_name`: its
+    `livekit_name`); the dispatch id, or
     None when no LiveKit server is configured (the embedded interviewer runs in-process instead)."""
     if not livekit_configured():
         return None

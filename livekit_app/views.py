@@ -27,10 +27,15 @@ _ERRORS = {
     404: OpenApiResponse(description="No such room (another user's room is reported as missing)."),
     503: OpenApiResponse(description="The configured LiveKit server cannot be reached or failed."),
 }
+_TOKEN_ERRORS = {
+    403: OpenApiResponse(description="Room pass for another room or identity."),
+    409: OpenApiResponse(description="Service token: several users have a room of this name (code room_ambiguous)."),
+}
 _TOKEN_RULES = (
     "Returns a LiveKit access token that joins exactly this one room (publish, subscribe, data; no admin, "
     "create or list grants), valid for LIVEKIT_TOKEN_TTL_SECONDS. A user token gets tokens for rooms its "
-    "user owns (a service token: any room). A room pass (`Authorization: Bearer jgp_...`) gets a token for "
+    "user owns, by the name it gave them (a service token: any room, by the name on the LiveKit server or "
+    "a name only one user has). A room pass (`Authorization: Bearer jgp_...`) gets a token for "
     "its own room and identity only: omitted `identity`/room default to the pass's, different ones are a "
     "403, and the token never outlives the pass."
 )
@@ -56,7 +61,7 @@ class TokenView(APIView):
     @extend_schema(
         tags=TAGS, summary="LiveKit access token (query)", description=_TOKEN_RULES,
         parameters=[LivekitTokenQuerySerializer],
-        responses={200: LivekitTokenSerializer, **_ERRORS, 403: OpenApiResponse(description="Room pass for another room or identity.")},
+        responses={200: LivekitTokenSerializer, **_ERRORS, **_TOKEN_ERRORS},
     )
     def get(self, request):
         query = LivekitTokenQuerySerializer(data=request.query_params, context=self._context(request))
@@ -66,7 +71,7 @@ class TokenView(APIView):
 
     @extend_schema(
         tags=TAGS, summary="LiveKit access token", description=_TOKEN_RULES, request=LivekitTokenRequestSerializer,
-        responses={200: LivekitTokenSerializer, **_ERRORS, 403: OpenApiResponse(description="Room pass for another room or identity.")},
+        responses={200: LivekitTokenSerializer, **_ERRORS, **_TOKEN_ERRORS},
     )
     def post(self, request):
         body = LivekitTokenRequestSerializer(data=request.data, context=self._context(request))
@@ -80,7 +85,8 @@ class RoomCreateView(APIView):
         tags=TAGS, summary="Create a room",
         description="Creates a room owned by the caller (and on the LiveKit server when one is configured).",
         request=LivekitRoomCreateSerializer,
-        responses={201: LivekitRoomSerializer, **_ERRORS, 409: OpenApiResponse(description="The name is taken.")},
+        responses={201: LivekitRoomSerializer, **_ERRORS,
+                   409: OpenApiResponse(description="The caller already has a room of this name.")},
     )
     def post(self, request):
         body = LivekitRoomCreateSerializer(data=request.data)
@@ -98,8 +104,8 @@ class RoomDetailView(APIView):
     )
     def get(self, request, roomName: str):
         room = room_for_owner(request.user, roomName)
-        live = services.room_live(name=room.name)
-        return Response(LivekitRoomSerializer(room, context={"live": {room.name: live} if live else {}}).data)
+        live = services.room_live(name=room.livekit_name)
+        return Response(LivekitRoomSerializer(room, context={"live": {room.livekit_name: live} if live else {}}).data)
 
     @extend_schema(
         tags=TAGS, summary="Delete a room",
@@ -127,7 +133,7 @@ class RoomListView(APIView):
         if query.validated_data.get("state"):
             rooms = rooms.filter(state=query.validated_data["state"])
         rooms = list(rooms)
-        live = services.rooms_live(names=[room.name for room in rooms])
+        live = services.rooms_live(names=[room.livekit_name for room in rooms])
         return Response(LivekitRoomSerializer(rooms, many=True, context={"live": live}).data)
 
 

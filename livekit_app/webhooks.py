@@ -77,7 +77,8 @@ def webhook_receive(*, body: bytes, authorization: str) -> WebhookResult:
 def _apply(event: api.WebhookEvent, at: datetime) -> bool:
     if event.event not in HANDLED_EVENTS or not event.room.name:
         return False
-    room = Room.objects.select_for_update().filter(name=event.room.name).first()
+    # LiveKit names rooms by their livekit_name (names clients chose are unique per owner only).
+    room = Room.objects.select_for_update().filter(livekit_name=event.room.name).first()
     if room is None:
         return False  # a room created outside Juggy: recorded, nothing to update
     if event.event == "room_started":
@@ -98,7 +99,7 @@ def _room_started(room: Room, sid: str, at: datetime) -> bool:
     room.state, room.started_at, room.finished_at = Room.State.ACTIVE, at, None
     room.sid = sid or room.sid
     room.save(update_fields=["state", "started_at", "finished_at", "sid"])
-    room_event_send_on_commit(event="roomStarted", room_name=room.name, at=at)
+    room_event_send_on_commit(event="roomStarted", room=room, at=at)
     return True
 
 
@@ -109,7 +110,7 @@ def _room_finished(room: Room, at: datetime) -> bool:
     room.save(update_fields=["state", "finished_at"])
     # LiveKit does not always send participant_left for everyone when a room closes.
     room.participants.filter(state=Participant.State.JOINED).update(state=Participant.State.LEFT, left_at=at)
-    room_event_send_on_commit(event="roomFinished", room_name=room.name, at=at)
+    room_event_send_on_commit(event="roomFinished", room=room, at=at)
     return True
 
 
@@ -126,7 +127,7 @@ def _participant_joined(room: Room, info: api.ParticipantInfo, at: datetime) -> 
         room.state, room.started_at = Room.State.ACTIVE, at
         room.save(update_fields=["state", "started_at"])
     room_event_send_on_commit(
-        event="participantJoined", room_name=room.name, at=at, identity=participant.identity, name=participant.name
+        event="participantJoined", room=room, at=at, identity=participant.identity, name=participant.name
     )
     return True
 
@@ -139,6 +140,6 @@ def _participant_left(room: Room, info: api.ParticipantInfo, at: datetime) -> bo
     participant.state, participant.left_at = Participant.State.LEFT, at
     participant.save()
     room_event_send_on_commit(
-        event="participantLeft", room_name=room.name, at=at, identity=participant.identity, name=participant.name
+        event="participantLeft", room=room, at=at, identity=participant.identity, name=participant.name
     )
     return True

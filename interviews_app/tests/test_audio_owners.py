@@ -55,3 +55,14 @@ def test_the_url_does_not_follow_from_the_text(api_client, settings):
     settings.SECRET_KEY = "another-deployment-secret"
     other = api_client.post(SYNTH, PAYLOAD, format="json").json()
     assert other["audioUrl"] != first["audioUrl"]  # keyed with the deployment's secret, not the text alone
+
+
+def test_two_owners_candidates_with_one_room_name_and_id_get_their_own_copies(
+        api_client, other_client, create_interview, candidate_client):
+    # Room names are per owner, so two candidates may share a room name and a candidate id; their
+    # passes speak as their own interview.
+    first = candidate_client(create_interview()["candidateToken"])
+    second = candidate_client(create_interview(client=other_client)["candidateToken"])
+    mine = first.post(SYNTH, PAYLOAD, format="json").json()
+    theirs = second.post(SYNTH, PAYLOAD, format="json").json()
+    assert theirs["cached"] is False and theirs["audioUrl"] != mine["audioUrl"]

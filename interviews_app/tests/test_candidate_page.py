@@ -85,7 +85,8 @@ def test_an_expired_link_is_410(create_interview, client, monkeypatch):
     interview = Interview.objects.get(pk=body["sessionId"])
     with monkeypatch.context() as m:
         m.setattr(livekit.time, "time", lambda: timezone.now().timestamp() - 2 * 24 * 3600)
-        old = livekit.room_pass_issue(room_name=interview.room_name, identity=interview.candidate_id,
+        old = livekit.room_pass_issue(room_name=interview.room_name, room_id=interview.room_id,
+                                      identity=interview.candidate_id,
                                       scope={"interview": str(interview.id)})
     page = client.get(f"/i/{old}")
     assert page.status_code == 410
@@ -96,9 +97,9 @@ def test_an_expired_link_is_410(create_interview, client, monkeypatch):
     lambda i: "jgp_" + "x" * 40,  # forged
     lambda i: "not-a-pass",
     # a genuine pass for the room, but not scoped to an interview
-    lambda i: livekit.room_pass_issue(room_name=i.room_name, identity=i.candidate_id),
+    lambda i: livekit.room_pass_issue(room_name=i.room_name, room_id=i.room_id, identity=i.candidate_id),
     # a genuine pass scoped to an interview that does not exist
-    lambda i: livekit.room_pass_issue(room_name=i.room_name, identity=i.candidate_id,
+    lambda i: livekit.room_pass_issue(room_name=i.room_name, room_id=i.room_id, identity=i.candidate_id,
                                       scope={"interview": "00000000-0000-4000-8000-000000000000"}),
 ])
 def test_an_invalid_link_is_404(create_interview, client, make):

@@ -163,12 +163,31 @@ def test_create_with_someone_elses_media_is_404(api_client, other_user):
     assert response.status_code == 404 and _code(response) == "media_not_found"
 
 
-def test_room_of_another_user_is_409(api_client, other_client, create_interview):
-    create_interview(client=other_client)
-    response = api_client.post(
-        "/interview", {"roomName": "interview-room-123", "candidateId": "c1", "jobDescription": "x"}, format="json"
-    )
-    assert response.status_code == 409 and _code(response) == "room_owned_elsewhere"
+def test_a_room_name_another_user_took_is_still_yours(api_client, other_client, user, create_interview,
+                                                      candidate_client):
+    """Issue 15: another user creating a room of the name first does not make your interview a 409."""
+    from django.conf import settings
+    from livekit import api
+
+    from livekit_app.models import Participant, Room
+
+    squatted = other_client.post("/livekit/room", {"name": "interview-room-123"}, format="json")
+    assert squatted.status_code == 201
+    body = create_interview()
+    assert body["room"]["name"] == "interview-room-123"
+    interview = Interview.objects.select_related("room").get(pk=body["sessionId"])
+    assert interview.room.owner == user and interview.room.livekit_name != "interview-room-123"
+    assert [r["name"] for r in api_client.get("/livekit/rooms").json()] == ["interview-room-123"]
+    assert [r["id"] for r in other_client.get("/livekit/rooms").json()] == [squatted.json()["id"]]
+    # The candidate's pass and the owner's token both join the owner's room on the LiveKit server.
+    verifier = api.TokenVerifier(settings.LIVEKIT_LOCAL_API_KEY, settings.LIVEKIT_LOCAL_API_SECRET)
+    minted = [candidate_client(body["candidateToken"]).get("/livekit/token").json(),
+              api_client.get("/livekit/token", {"identity": "c", "room": "interview-room-123"}).json()]
+    assert {(m["roomName"], verifier.verify(m["token"]).video.room) for m in minted} == {
+        ("interview-room-123", interview.room.livekit_name)}
+    # Someone in the other user's room is not in this interview.
+    Participant.objects.create(room=Room.objects.get(pk=squatted.json()["id"]), identity="candidate123")
+    assert api_client.get(f"/interview/{interview.id}").json()["participants"] == []
 
 
 @pytest.mark.parametrize("body", [{}, {"response": ""}, {"response": "   "}, {"response": "x" * 8001}, {"response": ["a"]}])
@@ -244,7 +263,8 @@ def test_candidate_token_of_another_interview_is_404(api_client, create_intervie
     response = stranger.get(f"/interview/{first['sessionId']}")
     assert response.status_code == 404 and _code(response) == "interview_not_found"
     # A room pass for the right room but without the interview scope opens nothing either.
-    bare = candidate_client(room_pass_issue(room_name="interview-room-123", identity="candidate123"))
+    room_id = Interview.objects.get(pk=first["sessionId"]).room_id
+    bare = candidate_client(room_pass_issue(room_name="interview-room-123", room_id=room_id, identity="candidate123"))
     assert bare.get(f"/interview/{first['sessionId']}").status_code == 404
 
 

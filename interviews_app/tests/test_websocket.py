@@ -13,6 +13,7 @@ from interviews_app.models import InterviewConnection
 from interviews_app.tests.conftest import ANSWER
 from juggy.asgi import application
 from livekit_app.events import room_event_message, room_group
+from livekit_app.tests.factories import RoomFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -175,6 +176,24 @@ async def test_livekit_room_events_are_forwarded(interview):
     assert joined["identity"] == "candidate123" and joined["via"] == "livekit"
     assert joined["interviewId"] == interview["sessionId"] and joined["roomName"] == "interview-room-123"
     assert (await receive(socket, "participantLeft"))["via"] == "livekit"  # roomStarted is not forwarded
+    await socket.disconnect()
+
+
+@pytest.fixture
+def namesake(interview, other_user):
+    """Another user's room of the same name as the interview's (made after it: so it is the suffixed one)."""
+    return RoomFactory(owner=other_user, name="interview-room-123")
+
+
+async def test_events_of_another_users_room_of_the_same_name_are_not_forwarded(interview, namesake):
+    socket = await connect()
+    await join(socket, interview["sessionId"], interview["ownerToken"])
+    layer = get_channel_layer()
+    for livekit_name, identity in ((namesake.livekit_name, "stranger"), ("interview-room-123", "candidate123")):
+        await layer.group_send(room_group(livekit_name), room_event_message(
+            event="participantJoined", room_name="interview-room-123", at=timezone.now(), identity=identity))
+    assert (await receive(socket, "participantJoined"))["identity"] == "candidate123"
+    assert await socket.receive_nothing(timeout=0.3)
     await socket.disconnect()
 
 

@@ -293,7 +293,8 @@ async def test_spoken_answers_are_heard_and_answered_aloud(interview):
     job.attach(session)
     await session.start(job.agent(turns))
     try:
-        for _ in range(200):  # the opening, spoken
+        # Waits, not timings: generous, since a loaded machine (the whole suite on 2 cores) is slow.
+        for _ in range(600):  # the opening, spoken
             if speaker.frames and session.agent_state == "listening":
                 break
             await asyncio.sleep(0.05)
@@ -302,7 +303,7 @@ async def test_spoken_answers_are_heard_and_answered_aloud(interview):
 
         pcm, rate = await asyncio.to_thread(synthesize_pcm, text=SPOKEN, voice="alloy")
         microphone.say(pcm, rate)
-        for _ in range(600):
+        for _ in range(1200):
             rows = await sync_to_async(stored)(conversation.pk)
             if len(rows) >= 3 and len(speaker.frames) > opening_frames and session.agent_state == "listening":
                 break

@@ -44,13 +44,19 @@ def test_invalid_limits_are_400(api_client):
     assert set(response.json()["error"]["details"]) == {"emptyTimeout", "maxParticipants"}
 
 
-def test_duplicate_name_is_409_even_for_another_user(api_client, other_client):
+def test_duplicate_name_is_409_for_its_owner_only(api_client, other_client, user, other_user):
     assert create(api_client).status_code == 201
-    for client in (api_client, other_client):
-        response = create(client)
-        assert response.status_code == 409
-        assert response.json()["error"]["code"] == "room_exists"
-    assert Room.objects.count() == 1
+    response = create(api_client)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "room_exists"
+    # Another user's room of the same name is theirs (issue 15: names could be squatted).
+    theirs = create(other_client)
+    assert theirs.status_code == 201 and theirs.json()["name"] == "interview-room-123"
+    assert create(other_client).status_code == 409
+    mine, other = Room.objects.get(owner=user), Room.objects.get(owner=other_user)
+    # The first keeps the name on the LiveKit server; the second's is suffixed, never a client name.
+    assert mine.livekit_name == "interview-room-123"
+    assert other.livekit_name.startswith("interview-room-123.") and len(other.livekit_name) == 18 + 17
 
 
 def test_get_own_room_with_participants(api_client, user):
@@ -122,9 +128,25 @@ def test_room_ensure_get_or_create(user, other_user):
     room = services.room_ensure(owner=user, name="ensure-me", max_participants=3)
     assert services.room_ensure(owner=user, name="ensure-me") == room
     assert Room.objects.count() == 1 and room.max_participants == 3
+    theirs = services.room_ensure(owner=other_user, name="ensure-me")
+    assert theirs != room and theirs.owner == other_user and theirs.livekit_name != room.livekit_name
+    assert services.room_ensure(owner=other_user, name="ensure-me") == theirs
+
+
+def test_a_name_taken_on_livekit_meanwhile_gets_a_suffix_not_a_409(user, other_user, monkeypatch):
+    RoomFactory(owner=other_user, name="raced")
+    # As if the other user's room had been inserted between our check and our insert.
+    monkeypatch.setattr(services, "livekit_name_for", lambda name: name)
+    room = services.room_create(owner=user, name="raced")
+    assert room.name == "raced" and room.livekit_name.startswith("raced.")
     with pytest.raises(Conflict) as exc:
-        services.room_ensure(owner=other_user, name="ensure-me")
-    assert exc.value.code == "room_owned_elsewhere"
+        services.room_create(owner=user, name="raced")
+    assert exc.value.code == "room_exists"
+
+
+def test_rooms_made_elsewhere_get_a_livekit_name_too(user, other_user):
+    first, second = RoomFactory(owner=user, name="same"), RoomFactory(owner=other_user, name="same")
+    assert first.livekit_name == "same" and second.livekit_name.startswith("same.")
 
 
 def test_no_livekit_means_no_dispatch():
@@ -138,7 +160,7 @@ def test_no_livekit_means_no_dispatch():
 def test_create_room_goes_to_livekit(api_client, livekit_server):
     response = create(api_client, metadata={"k": "v"})
     assert response.status_code == 201
-    server_room = livekit_server.rooms["interview-room-123"]
+    server_room = livekit_server.rooms["interview-room-123"]  # the name is free there: kept as is
     assert (server_room.empty_timeout, server_room.max_participants) == (10, 2)
     assert json.loads(server_room.metadata) == {"k": "v"}
     assert response.json()["sid"] == server_room.sid
@@ -229,6 +251,26 @@ def test_delete_room_already_closed_on_livekit(api_client, user, livekit_server)
     assert not Room.objects.exists()
 
 
+def test_same_name_for_two_users_on_livekit(api_client, other_client, user, other_user, livekit_server):
+    """Each user's room is a separate room on the server; each sees, lists, asks tokens for and deletes
+    only their own, under the name they chose."""
+    assert create(api_client, name="shared").status_code == 201
+    theirs = create(other_client, name="shared")
+    assert theirs.status_code == 201 and theirs.json()["name"] == "shared"
+    other_room = Room.objects.get(owner=other_user)
+    assert set(livekit_server.rooms) == {"shared", other_room.livekit_name}
+    assert theirs.json()["sid"] == livekit_server.rooms[other_room.livekit_name].sid
+    livekit_server.add_participant(other_room.livekit_name, "cand-b", "Bea")
+    body = other_client.get("/livekit/room/shared").json()
+    assert body["name"] == "shared" and [p["identity"] for p in body["live"]["participants"]] == ["cand-b"]
+    assert api_client.get("/livekit/room/shared").json()["live"]["participants"] == []
+    listed = other_client.get("/livekit/rooms").json()
+    assert [(r["name"], r["id"]) for r in listed] == [("shared", str(other_room.id))]
+    assert listed[0]["live"]["numParticipants"] == 1
+    assert other_client.delete("/livekit/room/shared").status_code == 204
+    assert set(livekit_server.rooms) == {"shared"} and Room.objects.get().owner == user
+
+
 def test_delete_room_when_livekit_down_keeps_the_row(api_client, livekit_server):
     create(api_client, name="keep")
     livekit_server.fail_next("DeleteRoom", "unavailable")
@@ -256,3 +298,26 @@ def test_room_ensure_creates_on_livekit_once(user, livekit_server):
     services.room_ensure(owner=user, name="ensured")
     services.room_ensure(owner=user, name="ensured")
     assert livekit_server.methods_called() == ["CreateRoom"]
+
+
+def test_interview_in_a_squatted_name_gets_its_own_room_and_agent(api_client, other_client, user, livekit_server, settings):
+    """Issue 15: another user took the name first; the interview still gets a room of its owner's, on
+    the LiveKit server under its own name, and the agent is dispatched there."""
+    from interviews_app.models import Interview
+
+    settings.LIVEKIT_AGENT_NAME = "interviewer-bot"
+    assert create(other_client, name="squatted").status_code == 201
+    body = {"roomName": "squatted", "candidateId": "cand-1", "jobDescription": "Backend engineer"}
+    created = api_client.post("/interview", body, format="json")
+    assert created.status_code == 201, created.content
+    room = Room.objects.get(owner=user)
+    assert created.json()["room"]["name"] == "squatted" and set(livekit_server.rooms) == {"squatted", room.livekit_name}
+    assert api_client.post(f"/interview/{created.json()['sessionId']}/start").json()["interviewer"] == "livekit_agent"
+    assert [d.room for d in livekit_server.dispatches] == [room.livekit_name]
+    # Its room deleted, a later interview in it starts with the server's interviewer: no agent goes
+    # to a room that is not there.
+    again = api_client.post("/interview", {**body, "candidateId": "cand-2"}, format="json").json()["sessionId"]
+    Room.objects.filter(pk=room.pk).delete()
+    assert Interview.objects.get(pk=again).room is None
+    assert api_client.post(f"/interview/{again}/start").json()["interviewer"] == "server"
+    assert len(livekit_server.dispatches) == 1

@@ -1,3 +1,4 @@
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -122,6 +123,28 @@ def test_service_token_may_mint_for_any_room(service_client, other_user):
     assert response.status_code == 200
 
 
+def test_each_owner_gets_tokens_for_their_own_room_of_a_shared_name(api_client, other_client, room, other_user):
+    theirs = RoomFactory(owner=other_user, name="interview-1")
+    mine = api_client.get("/livekit/token", {"identity": "c", "room": "interview-1"}).json()
+    other = other_client.post("/livekit/token", {"identity": "c", "roomName": "interview-1"}, format="json").json()
+    assert mine["roomName"] == other["roomName"] == "interview-1"
+    assert verify(mine["token"]).video.room == room.livekit_name == "interview-1"
+    assert verify(other["token"]).video.room == theirs.livekit_name != "interview-1"
+
+
+def test_service_token_names_rooms_as_livekit_does(service_client, room, other_user, user):
+    theirs = RoomFactory(owner=other_user, name="interview-1")
+    by_name = service_client.get("/livekit/token", {"identity": "agent", "room": "interview-1"}).json()
+    assert verify(by_name["token"]).video.room == "interview-1"  # the room holding that name on the server
+    by_livekit_name = service_client.get("/livekit/token", {"identity": "agent", "room": theirs.livekit_name}).json()
+    assert (by_livekit_name["roomName"], verify(by_livekit_name["token"]).video.room) == ("interview-1", theirs.livekit_name)
+    # Once no room holds the name on the server, a name two users have is ambiguous.
+    room.delete()
+    RoomFactory(owner=user, name="interview-1", livekit_name="interview-1.0123456789abcdef")
+    response = service_client.get("/livekit/token", {"identity": "agent", "room": "interview-1"})
+    assert response.status_code == 409 and response.json()["error"]["code"] == "room_ambiguous"
+
+
 def test_anonymous_and_bad_tokens_are_401(anon_client, room):
     assert anon_client.get("/livekit/token", {"identity": "c", "room": "interview-1"}).status_code == 401
     anon_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-real-token")
@@ -137,7 +160,8 @@ def pass_client(anon_client, room_pass: str):
 
 
 def test_room_pass_round_trip():
-    issued = services.room_pass_issue(room_name="interview-1", identity="cand-1", name="Ann", scope={"interviewId": "42"})
+    issued = services.room_pass_issue(room_name="interview-1", room_id=None, identity="cand-1", name="Ann",
+                                     scope={"interviewId": "42"})
     assert issued.startswith("jgp_")
     room_pass = services.room_pass_verify(issued)
     assert (room_pass.room_name, room_pass.identity, room_pass.name, room_pass.scope) == (
@@ -154,7 +178,7 @@ def test_room_pass_round_trip():
 def test_room_pass_forgeries_are_rejected(mangle):
     from juggy.errors import NotAuthenticated
 
-    issued = services.room_pass_issue(room_name="interview-1", identity="cand-1")
+    issued = services.room_pass_issue(room_name="interview-1", room_id=None, identity="cand-1")
     with pytest.raises(NotAuthenticated):
         services.room_pass_verify(mangle(issued))
 
@@ -170,7 +194,7 @@ def test_room_pass_signed_with_another_salt_is_rejected():
 
 
 def test_room_pass_gets_token_for_its_room_and_identity(anon_client, room):
-    issued = services.room_pass_issue(room_name="interview-1", identity="cand-1", name="Ann")
+    issued = services.room_pass_issue(room_name="interview-1", room_id=room.id, identity="cand-1", name="Ann")
     client = pass_client(anon_client, issued)
     body = client.get("/livekit/token").json()  # room and identity default to the pass's
     claims = verify(body["token"])
@@ -181,7 +205,7 @@ def test_room_pass_gets_token_for_its_room_and_identity(anon_client, room):
 
 def test_room_pass_cannot_switch_room_or_identity(anon_client, room, other_user):
     RoomFactory(owner=other_user, name="other-room")
-    client = pass_client(anon_client, services.room_pass_issue(room_name="interview-1", identity="cand-1"))
+    client = pass_client(anon_client, services.room_pass_issue(room_name="interview-1", room_id=room.id, identity="cand-1"))
     other_room = client.get("/livekit/token", {"identity": "cand-1", "room": "other-room"})
     assert other_room.status_code == 403
     assert other_room.json()["error"]["code"] == "room_pass_room_mismatch"
@@ -191,16 +215,16 @@ def test_room_pass_cannot_switch_room_or_identity(anon_client, room, other_user)
 
 
 def test_room_pass_token_never_outlives_the_pass(anon_client, room):
-    client = pass_client(anon_client, services.room_pass_issue(room_name="interview-1", identity="c", ttl=30))
+    client = pass_client(anon_client, services.room_pass_issue(room_name="interview-1", room_id=room.id, identity="c", ttl=30))
     payload = jwt.decode(client.get("/livekit/token").json()["token"], options={"verify_signature": False})
     assert payload["exp"] - payload["nbf"] <= 30
 
 
 def test_expired_or_tampered_room_pass_is_401(anon_client, room, monkeypatch):
-    issued = services.room_pass_issue(room_name="interview-1", identity="c", ttl=5)
+    issued = services.room_pass_issue(room_name="interview-1", room_id=room.id, identity="c", ttl=5)
     real_time = services.time.time
     monkeypatch.setattr(services.time, "time", lambda: real_time() - 10)
-    expired = services.room_pass_issue(room_name="interview-1", identity="c", ttl=5)
+    expired = services.room_pass_issue(room_name="interview-1", room_id=room.id, identity="c", ttl=5)
     monkeypatch.undo()
     response = pass_client(anon_client, expired).get("/livekit/token")
     assert response.status_code == 401
@@ -209,12 +233,37 @@ def test_expired_or_tampered_room_pass_is_401(anon_client, room, monkeypatch):
     assert response.status_code == 401
 
 
-def test_room_pass_for_deleted_room_is_404(anon_client):
-    client = pass_client(anon_client, services.room_pass_issue(room_name="gone-room", identity="c"))
+def test_room_pass_for_deleted_room_is_404_even_once_the_name_is_used_again(anon_client, user, other_user):
+    room = RoomFactory(owner=user, name="gone-room")
+    client = pass_client(anon_client, services.room_pass_issue(room_name="gone-room", room_id=room.id, identity="c"))
+    room.delete()
     assert client.get("/livekit/token").status_code == 404
+    # The name, and with it the name on the LiveKit server, may go to another room: the pass stays closed.
+    assert RoomFactory(owner=other_user, name="gone-room").livekit_name == "gone-room"
+    assert client.get("/livekit/token").status_code == 404
+    no_room = services.room_pass_issue(room_name="gone-room", room_id=None, identity="c")
+    assert pass_client(anon_client, no_room).get("/livekit/token").status_code == 404
+
+
+def test_room_pass_from_before_per_owner_names_still_works(anon_client, room):
+    from django.core import signing
+
+    # Passes issued before names were per owner carry only the name, which was the LiveKit name.
+    legacy = "jgp_" + signing.dumps({"r": "interview-1", "i": "c", "n": "", "s": {}, "e": int(time.time()) + 60},
+                                    salt=services.ROOM_PASS_SALT, compress=True)
+    assert services.room_pass_verify(legacy).room_id is None
+    body = pass_client(anon_client, legacy).get("/livekit/token").json()
+    assert (body["roomName"], verify(body["token"]).video.room) == ("interview-1", "interview-1")
+
+
+def test_room_pass_of_a_namesake_room_grants_its_own_room(anon_client, room, other_user):
+    theirs = RoomFactory(owner=other_user, name="interview-1")
+    client = pass_client(anon_client, services.room_pass_issue(room_name="interview-1", room_id=theirs.id, identity="c"))
+    body = client.get("/livekit/token").json()
+    assert body["roomName"] == "interview-1" and verify(body["token"]).video.room == theirs.livekit_name != "interview-1"
 
 
 def test_room_pass_does_not_open_room_endpoints(anon_client, room):
-    client = pass_client(anon_client, services.room_pass_issue(room_name="interview-1", identity="c"))
+    client = pass_client(anon_client, services.room_pass_issue(room_name="interview-1", room_id=room.id, identity="c"))
     assert client.get("/livekit/room/interview-1").status_code == 401
     assert client.get("/livekit/rooms").status_code == 401

@@ -175,6 +175,33 @@ async def test_events_reach_the_room_group_after_commit(make_user):
     await sync_to_async(connections.close_all)()
 
 
+@pytest.fixture
+def namesakes(user, other_user):
+    return RoomFactory(owner=user, name="room-1"), RoomFactory(owner=other_user, name="room-1")
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_webhooks_name_rooms_by_their_livekit_name(namesakes):
+    """Two users' rooms called "room-1": LiveKit's events name the second by its suffixed name; that
+    room is updated, and its group hears of it under the name its owner gave it."""
+    first, second = namesakes
+    layer = get_channel_layer()
+    first_channel, second_channel = await layer.new_channel(), await layer.new_channel()
+    await layer.group_add(room_group(first.livekit_name), first_channel)
+    await layer.group_add(room_group(second.livekit_name), second_channel)
+    response = await sync_to_async(post)(event_body("participant_joined", second.livekit_name, identity="cand"))
+    assert response.json()["status"] == "processed"
+    message = await asyncio.wait_for(layer.receive(second_channel), timeout=5)
+    assert (message["event"], message["data"]["roomName"]) == ("participantJoined", "room-1")
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(layer.receive(first_channel), timeout=0.3)
+    states = await sync_to_async(lambda: {r.pk: (r.state, r.participants.count()) for r in Room.objects.all()})()
+    assert states == {first.pk: ("created", 0), second.pk: ("active", 1)}
+    await layer.group_discard(room_group(first.livekit_name), first_channel)
+    await layer.group_discard(room_group(second.livekit_name), second_channel)
+    await sync_to_async(connections.close_all)()
+
+
 def test_oversized_body_is_413(room, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     body = event_body("room_started") + " " * 2048
