@@ -5,6 +5,8 @@ every operation whatever its view says, so they are applied here rather than rep
 
 - every error response carries the one error shape (component `Error`);
 - an operation that needs credentials documents 401, and one that reads query parameters documents 400;
+- an operation that takes a `userId` (a service token acting for a user) documents its 403
+  (`user_mismatch`: a user token naming someone else; juggy.accounts.authentication.acting_user);
 - "this format or blank" is `anyOf` (drf-spectacular writes `oneOf`, which '' can match twice);
 - a `default` that its own schema rejects (an empty string under `format: email` or `minLength: 1`,
   which the serializers use to mean "omitted") is dropped: the document stays valid OpenAPI 3.0.
@@ -27,6 +29,7 @@ UNAUTHENTICATED = (
 )
 _BLANK = {"type": "string", "maxLength": 0}
 INVALID_QUERY = "A query parameter is not valid (`invalid`); `details` names it."
+USER_MISMATCH = "`userId` names another user and the caller is not a service token (`user_mismatch`)."
 
 
 def complete_responses(result: dict, generator, request, public) -> dict:
@@ -34,7 +37,7 @@ def complete_responses(result: dict, generator, request, public) -> dict:
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method in _METHODS:
-                _complete(operation, global_security=result.get("security"))
+                _complete(operation, global_security=result.get("security"), schemas=result["components"]["schemas"])
     _drop_invalid_defaults(result)
     return result
 
@@ -45,12 +48,26 @@ def _needs_credentials(operation: dict, global_security: list | None) -> bool:
     return bool(security) and {} not in security
 
 
-def _complete(operation: dict, *, global_security: list | None) -> None:
+def _takes_user_id(operation: dict, schemas: dict) -> bool:
+    if any(p.get("name") == "userId" for p in operation.get("parameters", [])):
+        return True
+    for content in operation.get("requestBody", {}).get("content", {}).values():
+        schema = content.get("schema", {})
+        if "$ref" in schema:
+            schema = schemas.get(schema["$ref"].rsplit("/", 1)[-1], {})
+        if "userId" in schema.get("properties", {}):
+            return True
+    return False
+
+
+def _complete(operation: dict, *, global_security: list | None, schemas: dict) -> None:
     responses = operation.setdefault("responses", {})
     if _needs_credentials(operation, global_security):
         responses.setdefault("401", {"description": UNAUTHENTICATED})
     if any(p.get("in") == "query" for p in operation.get("parameters", [])):
         responses.setdefault("400", {"description": INVALID_QUERY})
+    if _takes_user_id(operation, schemas):
+        responses.setdefault("403", {"description": USER_MISMATCH})
     for code, response in responses.items():
         if str(code)[0] in "45" and "$ref" not in response and not response.get("content"):
             response["content"] = {"application/json": {"schema": dict(ERROR_REF)}}

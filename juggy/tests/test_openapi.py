@@ -80,6 +80,27 @@ def test_every_authenticated_operation_documents_401_and_every_query_400(schema)
                     assert "content" in response, (method, path, code)
 
 
+def test_every_operation_taking_a_user_id_documents_its_403(schema):
+    # A user token naming someone else is 403 user_mismatch (juggy.accounts.authentication.acting_user).
+    takers = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            body = operation.get("requestBody", {}).get("content", {})
+            refs = [c["schema"].get("$ref", "") for c in body.values()]
+            bodies = [schema["components"]["schemas"][r.rsplit("/", 1)[-1]] for r in refs if r]
+            if any(p["name"] == "userId" for p in operation.get("parameters", [])) or any(
+                    "userId" in b.get("properties", {}) for b in bodies):
+                takers.append((method, path))
+                assert "403" in operation["responses"], (method, path)
+    assert ("get", "/session/get-all/v6") in takers and ("post", "/ent/session") in takers
+
+
+@pytest.mark.django_db
+def test_a_user_token_naming_another_user_is_the_documented_403(api_client, other_user):
+    response = api_client.get("/session/get-all", {"userId": str(other_user.pk)})
+    assert response.status_code == 403 and response.json()["error"]["code"] == "user_mismatch"
+
+
 def test_structured_resume_keeps_its_title_property(schema):
     # `title` is a JSON Schema keyword and dropped as one, but an experience's job title is data.
     resume = schema["components"]["schemas"]["MediaDetail"]["properties"]["structured"]
