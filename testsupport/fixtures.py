@@ -8,6 +8,9 @@
 - ``openai_speech``: the same server, with Django settings pointing speech at it
   (SPEECH_PROVIDER=openai, its key and base URL, no retries, 10 s timeout).
 - ``whisper_model``: the process-wide Whisper model, loaded (and hash-checked) once per test session.
+- ``migrate``: ``migrate(targets)`` moves the test database to those migrations and returns their
+  historical apps; the database goes back to the latest migrations after the test (data migration
+  tests, with ``django_db(transaction=True)``).
 """
 
 from __future__ import annotations
@@ -51,3 +54,18 @@ def whisper_model():
     from juggy.ai.speech.whisper import get_model
 
     return get_model()
+
+
+@pytest.fixture
+def migrate():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def run(targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    yield run
+    run(MigrationExecutor(connection).loader.graph.leaf_nodes())

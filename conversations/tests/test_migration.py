@@ -1,8 +1,6 @@
 """Existing sessions and interviews become conversations: the data migration, run on real rows."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [
     ("sessions_app", "0002_analysis_run_id"),
@@ -10,18 +8,6 @@ BEFORE = [
     ("conversations", "0001_initial"),
 ]
 AFTER = [("sessions_app", "0005_conversation"), ("interviews_app", "0004_conversation")]
-
-
-@pytest.fixture
-def migrate():
-    def run(targets):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    yield run
-    run(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

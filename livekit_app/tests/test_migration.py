@@ -2,23 +2,10 @@
 run on real rows."""
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 
 BEFORE = [("livekit_app", "0002_verbose_names")]
 AFTER = [("livekit_app", "0004_room_names_per_owner")]
-
-
-@pytest.fixture
-def migrate():
-    def run(targets):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    yield run
-    run(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
